@@ -1,0 +1,111 @@
+/**
+ * The command registry: every command, its arguments, options and examples are declared here, and each
+ * handler module is imported only when its command runs (offline commands never load kafkajs or the AWS SDK).
+ */
+import { Command, Option } from 'commander';
+import type { CommandModule } from './commands/types.js';
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  defaultValue?: string | boolean | string[];
+  choices?: readonly string[];
+  /** may be given several times; values are collected into an array (comma-separated values are split) */
+  repeatable?: boolean;
+  /** also read from this environment variable when the flag is absent */
+  env?: string;
+  hidden?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** commander argument syntax: '<file>', '[file]', '[files...]' */
+  arguments?: string[];
+  /** at least one example, shown in --help */
+  examples: string[];
+  options?: OptionSpec[];
+  load?: () => Promise<CommandModule>;
+  subcommands?: CommandSpec[];
+}
+
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { flags: '-o, --output <format>', description: 'result format', defaultValue: 'table', choices: ['table', 'json', 'yaml'] },
+  { flags: '--context <name>', description: 'named context from $MSKCTL_CONFIG or ~/.config/mskctl/config.yaml', env: 'MSKCTL_CONTEXT' },
+  { flags: '--region <region>', description: 'AWS region (default: AWS_REGION, the profile, or the context)' },
+  { flags: '--profile <name>', description: 'AWS shared-config profile' },
+  { flags: '--endpoint-url <url>', description: 'AWS API endpoint override (testing, VPC endpoints)' },
+  { flags: '-v, --verbose', description: 'more diagnostics on stderr, stack traces on errors', defaultValue: false },
+  { flags: '-q, --quiet', description: 'only errors and warnings on stderr', defaultValue: false },
+  { flags: '--no-color', description: 'no colours in output' },
+];
+
+// Shared option declarations, so one flag reads the same everywhere.
+export const HEADROOM_OPTION: OptionSpec = {
+  flags: '--headroom <fraction>',
+  description: 'warn above this share of a limit, 0-1 or a percentage (default 0.8)',
+};
+export const QUOTAS_OPTION: OptionSpec = {
+  flags: '--quotas <file>',
+  description: 'YAML/JSON file overriding limits and prices (see `mskctl quotas`)',
+  env: 'MSKCTL_QUOTAS',
+};
+export const EXECUTE_OPTION: OptionSpec = {
+  flags: '--execute',
+  description: 'carry out the plan (without it, only the plan is printed and nothing changes)',
+  defaultValue: false,
+};
+
+export const COMMANDS: CommandSpec[] = [
+  // one entry per command; handlers are loaded lazily with import()
+];
+
+function describeExamples(examples: string[]): string {
+  return `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  const parts = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return [...(previous ?? []), ...parts];
+}
+
+export function toOption(spec: OptionSpec): Option {
+  const option = new Option(spec.flags, spec.description);
+  if (spec.choices) option.choices(spec.choices);
+  if (spec.repeatable) option.argParser(collect);
+  if (spec.defaultValue !== undefined) option.default(spec.defaultValue);
+  if (spec.env) option.env(spec.env);
+  if (spec.hidden) option.hideHelp();
+  return option;
+}
+
+export type Invoke = (spec: CommandSpec, command: Command, args: unknown[]) => Promise<void>;
+
+function addCommand(parent: Command, spec: CommandSpec, invoke: Invoke): void {
+  const command = parent.command(spec.name).summary(spec.summary).description(spec.summary);
+  for (const argument of spec.arguments ?? []) command.argument(argument);
+  for (const option of spec.options ?? []) command.addOption(toOption(option));
+  command.addHelpText('after', describeExamples(spec.examples));
+  if (spec.subcommands) {
+    for (const sub of spec.subcommands) addCommand(command, sub, invoke);
+  }
+  if (spec.load) {
+    command.action(async (...actionArgs: unknown[]) => {
+      // commander passes (...positionals, options, command)
+      const self = actionArgs[actionArgs.length - 1] as Command;
+      await invoke(spec, self, actionArgs.slice(0, -2));
+    });
+  }
+}
+
+export function buildProgram(version: string, invoke: Invoke): Command {
+  const program = new Command('mskctl')
+    .description('Kafka on Amazon MSK: IAM connectivity checks, sizing, split planning, VPC connections, replication and consumer-first cutover')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .allowExcessArguments(false);
+  for (const option of GLOBAL_OPTIONS) program.addOption(toOption(option));
+  program.addHelpText('after', describeExamples(['mskctl size fixtures/workloads/worked-example.yaml', 'mskctl quotas --output yaml']));
+  for (const spec of COMMANDS) addCommand(program, spec, invoke);
+  return program;
+}
