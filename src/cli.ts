@@ -30,7 +30,7 @@ export interface CommandSpec {
 }
 
 export const GLOBAL_OPTIONS: OptionSpec[] = [
-  { flags: '-o, --output <format>', description: 'result format', defaultValue: 'table', choices: ['table', 'json', 'yaml'] },
+  { flags: '-o, --output <format>', description: 'result format (mermaid: split plan only)', defaultValue: 'table', choices: ['table', 'json', 'yaml', 'mermaid'] },
   { flags: '--context <name>', description: 'named context from $MSKCTL_CONFIG or ~/.config/mskctl/config.yaml', env: 'MSKCTL_CONTEXT' },
   { flags: '--region <region>', description: 'AWS region (default: AWS_REGION, the profile, or the context)' },
   { flags: '--profile <name>', description: 'AWS shared-config profile' },
@@ -101,6 +101,33 @@ export const COMMANDS: CommandSpec[] = [
     examples: ['mskctl quotas', 'mskctl quotas --quotas raised-quotas.yaml --output yaml'],
     options: [QUOTAS_OPTION],
     load: () => import('./commands/quotas.js'),
+  },
+  {
+    name: 'split',
+    summary: 'plan the split of a monolithic Kafka cluster into MSK Serverless clusters',
+    examples: ['mskctl split plan fixtures/inventories/monolith.yaml', 'mskctl split inventory --bootstrap broker:9092 --auth plaintext --sample 60s > inventory.yaml'],
+    subcommands: [
+      {
+        name: 'plan',
+        summary: 'inventory → Serverless (and Provisioned) clusters, topic assignments, replication flows, migration steps, risks',
+        arguments: ['<file>'],
+        examples: [
+          'mskctl split plan fixtures/inventories/monolith.yaml',
+          'mskctl split plan inventory.yaml --strategy write-read --group-by team --headroom 0.8 --output yaml',
+          'mskctl split plan inventory.yaml --output mermaid > clusters.mmd',
+          'mskctl split plan inventory.yaml --check --quotas raised-quotas.yaml',
+        ],
+        options: [
+          { flags: '--strategy <strategy>', description: 'segregated: a cluster per group; write-read: write clusters for producers, read clusters per consumer class', defaultValue: 'segregated', choices: ['segregated', 'write-read'] },
+          { flags: '--group-by <key>', description: 'what makes a group (segregated clusters, write clusters)', defaultValue: 'team', choices: ['team', 'application', 'latency', 'data-class'] },
+          HEADROOM_OPTION,
+          { flags: '--check', description: 'exit 1 when no feasible plan exists as the quotas stand', defaultValue: false },
+          QUOTAS_OPTION,
+          { flags: '--source <name>', description: 'the monolith as named in the printed commands (a context or bootstrap)', defaultValue: 'monolith' },
+        ],
+        load: () => import('./commands/split-plan.js'),
+      },
+    ],
   },
 ];
 

@@ -98,7 +98,7 @@ export async function run(argv: string[], io: RunIo = { stdout: process.stdout, 
     process.on('SIGTERM', onSignal);
     try {
       const result = await handlerModule.run(ctx);
-      io.stdout.write(renderResult(result.data, global.output, result.table, { color: global.color }));
+      io.stdout.write(renderResult(result.data, global.output, result.table, { color: global.color }, result.mermaid));
       exitCode = result.exitCode ?? ExitCode.OK;
     } finally {
       process.off('SIGINT', onSignal);

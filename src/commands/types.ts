@@ -28,6 +28,8 @@ export interface CommandResult<T = unknown> {
   data: T;
   /** human rendering for --output table; json/yaml render `data` */
   table?: (data: T, options: RenderOptions) => string;
+  /** diagram for --output mermaid, for commands that draw one */
+  mermaid?: (data: T) => string;
   /** 0 by default; 1 when a check ran and found a problem */
   exitCode?: 0 | 1;
 }

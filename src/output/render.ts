@@ -4,8 +4,9 @@
  */
 import { stringify as toYaml } from 'yaml';
 import Table from 'cli-table3';
+import { usageError } from './errors.js';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml', 'mermaid'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface RenderOptions {
@@ -17,8 +18,15 @@ export function renderResult<T>(
   format: OutputFormat,
   table: ((data: T, options: RenderOptions) => string) | undefined,
   options: RenderOptions,
+  mermaid?: (data: T) => string,
 ): string {
   switch (format) {
+    case 'mermaid': {
+      // a diagram only where a command draws one (split plan); elsewhere it is a usage error
+      if (!mermaid) throw usageError('--output mermaid is not available for this command', 'use --output table, json or yaml (mermaid: split plan)');
+      const text = mermaid(data);
+      return text.endsWith('\n') ? text : text + '\n';
+    }
     case 'json':
       return JSON.stringify(data, null, 2) + '\n';
     case 'yaml':

@@ -5,6 +5,7 @@
  */
 import type { Limits } from '../sizing/limits.js';
 import type { Workload } from '../sizing/workload.js';
+import { sizeStandard } from '../sizing/provisioned.js';
 import { formatBinaryBytes, formatThroughput } from '../sizing/units.js';
 import { PII_DATA_CLASS, type Application, type ConsumerGroup, type Inventory, type LatencyClass, type Topic } from './inventory.js';
 import { DIMENSIONS, Packer, type Bin, type Capacity, type Dimension, type PackItem } from './packing.js';
@@ -14,8 +15,8 @@ export type Strategy = (typeof STRATEGIES)[number];
 export const GROUP_BY = ['team', 'application', 'latency', 'data-class'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
-/** What the planner needs to know about a Provisioned cluster's size: the sizing module's answer, summarised. */
-export interface ProvisionedSizing {
+/** A Provisioned cluster's size: the sizing module's Standard-broker answer, summarised. */
+export interface ProvisionedEstimate {
   feasible: boolean;
   /** e.g. "6 × kafka.m7g.xlarge (Standard), decided by egress" */
   summary: string;
@@ -24,7 +25,6 @@ export interface ProvisionedSizing {
   /** why no size works, when infeasible */
   reason?: string;
 }
-export type ProvisionedSizer = (workload: Workload) => ProvisionedSizing;
 
 export interface PlanOptions {
   strategy: Strategy;
@@ -32,8 +32,6 @@ export interface PlanOptions {
   /** share of each quota to plan up to (0-1] */
   headroom: number;
   limits: Limits;
-  /** sizes the Provisioned clusters; without it they are listed unsized */
-  sizeProvisioned?: ProvisionedSizer;
   /** how the monolith is named in commands (a context or a bootstrap string) */
   source?: string;
 }
@@ -62,7 +60,7 @@ export interface PlannedCluster {
   usage: UsageRow[];
   /** why these topics cannot go Serverless (Provisioned clusters only) */
   reasons?: Array<{ topic: string; reason: string }>;
-  sizing?: ProvisionedSizing;
+  sizing?: ProvisionedEstimate;
 }
 
 export interface ReplicationFlow {
@@ -354,10 +352,57 @@ function bundle(packer: Packer, items: PackItem[]): PackItem[] {
 
 // ---- the plan -------------------------------------------------------------------------------------------
 
-function regexFor(topics: Topic[]): string {
-  const parts = topics.map((t) =>
-    t.isPattern ? t.name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') : t.name.replace(/[.+^${}()|[\]\\*?]/g, '\\$&'),
-  );
+function escapeRegex(text: string): string {
+  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+}
+
+function globToRegexSource(glob: string): string {
+  return glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+}
+
+/** First index in a sorted array whose value is >= key. */
+function lowerIndex(sorted: string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function countWithPrefix(sorted: string[], prefix: string): number {
+  return lowerIndex(sorted, prefix + '\uffff') - lowerIndex(sorted, prefix);
+}
+
+/**
+ * A regex for exactly these topics, short: a prefix ending at a delimiter (. _ - /) becomes "prefix.*" when
+ * every topic of the inventory with that prefix is in the set.
+ */
+export function topicRegex(topics: Topic[], allNamesSorted: string[]): string {
+  const names = topics.filter((t) => !t.isPattern).map((t) => t.name).sort();
+  const parts: string[] = topics.filter((t) => t.isPattern).map((t) => globToRegexSource(t.name));
+  let i = 0;
+  while (i < names.length) {
+    const name = names[i]!;
+    let chosen: string | undefined;
+    for (let k = 0; k < name.length - 1; k++) {
+      if (!'._-/'.includes(name[k]!)) continue;
+      const prefix = name.slice(0, k + 1);
+      if (countWithPrefix(allNamesSorted, prefix) === countWithPrefix(names, prefix)) {
+        chosen = prefix;
+        break;
+      }
+    }
+    if (chosen === undefined) {
+      parts.push(escapeRegex(name));
+      i++;
+    } else {
+      parts.push(`${escapeRegex(chosen)}.*`);
+      i = lowerIndex(names, chosen + '\uffff');
+    }
+  }
   return `^(${parts.join('|')})$`;
 }
 
@@ -590,12 +635,10 @@ export function planSplit(inventory: Inventory, options: PlanOptions): SplitPlan
       usage: usageOf(bin, quotas, false),
       reasons: list.flatMap((f) => f.provisionedReasons.map((reason) => ({ topic: f.topic.name, reason }))),
     };
-    if (options.sizeProvisioned) {
-      cluster.sizing = options.sizeProvisioned(provisionedWorkload(name, list, bin));
-      if (!cluster.sizing.feasible) {
-        problems.push(`Provisioned cluster ${name}: ${cluster.sizing.reason ?? 'no broker size fits'}`);
-        risks.push({ kind: 'provisioned-infeasible', subject: name, detail: cluster.sizing.reason ?? 'no broker size fits' });
-      }
+    cluster.sizing = estimateProvisioned(provisionedWorkload(name, list, bin), limits, headroom);
+    if (!cluster.sizing.feasible) {
+      problems.push(`Provisioned cluster ${name}: ${cluster.sizing.reason ?? 'no broker size fits'}`);
+      risks.push({ kind: 'provisioned-infeasible', subject: name, detail: cluster.sizing.reason ?? 'no broker size fits' });
     }
     clusters.push(cluster);
     for (const t of topics) assignments[t] = name;
@@ -641,13 +684,26 @@ function describeValue(d: Dimension, value: number): string {
   return d === 'ingress' || d === 'egress' ? formatThroughput(value) : `${Math.round(value)} ${UNIT_OF[d]}`;
 }
 
+function estimateProvisioned(workload: Workload, limits: Limits, headroom: number): ProvisionedEstimate {
+  const sizing = sizeStandard(workload, limits, headroom);
+  const r = sizing.recommended;
+  return {
+    feasible: sizing.pass,
+    summary: `${r.brokers} × ${r.brokerType} (Standard, RF ${sizing.replicationFactor}), ${r.decidingDimension} decides, about ${Math.round(sizing.cost.totalMonthlyUsd)} USD/month`,
+    brokers: r.brokers,
+    brokerType: r.brokerType,
+    ...(!sizing.pass && { reason: sizing.reasons.join('; ') }),
+  };
+}
+
 /** The aggregate workload of a Provisioned cluster, in the sizing module's terms. */
 function provisionedWorkload(name: string, list: TopicFacts[], bin: Bin): Workload {
   const ingress = bin.load[0]!;
   const messages = list.reduce((s, f) => s + (f.topic.messagesPerSecond ?? (f.topic.avgMessageBytes ? f.topic.ingressBytesPerSecond / f.topic.avgMessageBytes : 0)), 0);
   const maxMessage = Math.max(1, ...list.map((f) => f.topic.maxMessageBytes ?? f.topic.avgMessageBytes ?? 1));
   const avg = messages > 0 ? ingress / messages : maxMessage;
-  const retention = Math.max(0, ...list.map((f) => f.topic.retentionSeconds ?? 0));
+  // unlimited retention: the measured storage tells how many seconds of ingress are kept
+  const retention = Math.max(0, ...list.map((f) => f.topic.retentionSeconds ?? (f.topic.storageBytes && f.topic.ingressBytesPerSecond > 0 ? f.topic.storageBytes / f.topic.ingressBytesPerSecond : 0)));
   const auth = sortedUnique(list.flatMap((f) => f.touching.flatMap((a) => a.auth))) as Workload['auth'];
   return {
     name,
@@ -706,6 +762,9 @@ function addApplicationSpreadRisks(inventory: Inventory, clusters: PlannedCluste
 
 function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], source: string, topicByName: Map<string, Topic>, strategy: Strategy): MigrationStep[] {
   const steps: MigrationStep[] = [];
+  // pattern entries cover many topics: only plain names take part in prefix shortening
+  const allNamesSorted = [...topicByName.values()].filter((t) => !t.isPattern).map((t) => t.name).sort();
+  const regexFor = (topics: Topic[]): string => topicRegex(topics, allNamesSorted);
   const src = shellQuote(source);
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const push = (group: string, cluster: string, action: string, command: string, note?: string): void => {
