@@ -406,6 +406,15 @@ export function topicRegex(topics: Topic[], allNamesSorted: string[]): string {
   return `^(${parts.join('|')})$`;
 }
 
+/** The shell variable a user sets to a new cluster's bootstrap string: ANALYTICS_1_BOOTSTRAP. */
+export function bootstrapVar(cluster: string): string {
+  return `${cluster.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_BOOTSTRAP`;
+}
+
+function bootstrapOf(cluster: string): string {
+  return `"$${bootstrapVar(cluster)}"`;
+}
+
 function shellQuote(text: string): string {
   return /^[A-Za-z0-9_./:,=@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -776,29 +785,29 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
     } else {
       push(group, c.name, `create the MSK Provisioned cluster${c.sizing?.feasible ? ` (${c.sizing.summary})` : ''}`, `aws kafka create-cluster-v2 --cluster-name ${c.name} --provisioned file://${c.name}.provisioned.json`, 'not an mskctl command; size it with mskctl size --target standard');
     }
-    push(group, c.name, 'check that clients reach it', `mskctl check --bootstrap <${c.name} bootstrap>${c.type === 'serverless' ? ' --auth iam' : ''}`);
+    push(group, c.name, 'check that clients reach it', `mskctl check --bootstrap ${bootstrapOf(c.name)}${c.type === 'serverless' ? ' --auth iam' : ''}`, `set ${bootstrapVar(c.name)} to its bootstrap string (aws kafka get-bootstrap-brokers)`);
   };
   const topicsOf = (names: string[]): Topic[] => names.map((t) => topicByName.get(t)!).filter(Boolean);
   const replicate = (group: string, flow: ReplicationFlow, from: string, to: string): void => {
     const regex = shellQuote(regexFor(topicsOf(flow.topics)));
     const flowId = `${slug(flow.from)}-to-${flow.to}`;
-    push(group, flow.to, `create the ${flow.topics.length} topics on ${to} (dry run shows the topic plan)`, `mskctl replicate --source ${from} --target ${to} --topics ${regex} --dry-run`);
+    push(group, flow.to, `create the ${flow.topics.length} topics on ${flow.to} (the dry run shows the topic plan; the replication creates them)`, `mskctl replicate --source ${from} --target ${to} --topics ${regex} --dry-run`);
     push(group, flow.to, `replicate ${flow.topics.length} topics (${formatThroughput(flow.bytesPerSecond)}) from ${flow.from}`, `mskctl replicate --source ${from} --target ${to} --topics ${regex} --flow-id ${flowId}`, flow.kind === 'permanent' ? 'permanent flow: keep it running after the migration' : 'creates missing topics, then copies records and positions');
     push(group, flow.to, 'verify the replication has caught up', `mskctl replicate status --source ${from} --target ${to} --topics ${regex}`, 'lag 0 on every partition before any cutover');
   };
   const cutover = (group: string, c: PlannedCluster, from: string, groups: string[], topics: string[]): void => {
     const regex = shellQuote(regexFor(topicsOf(topics)));
     const file = `cutover-${c.name}.yaml`;
-    push(group, c.name, 'plan the cutover (consumers first, then producers)', `mskctl cutover plan --source ${from} --target <${c.name} bootstrap> --groups ${shellQuote(groups.join(',') || '<none>')} --topics ${regex} > ${file}`);
+    push(group, c.name, 'plan the cutover (consumers first, then producers)', `mskctl cutover plan --source ${from} --target ${bootstrapOf(c.name)}${groups.length > 0 ? ` --groups ${shellQuote(groups.join(','))}` : ''} --topics ${regex} > ${file}`);
     push(group, c.name, 'move the consumer groups, then the producers; the run ends by stopping the replication', `mskctl cutover run ${file} --execute`, 'resumable; mskctl cutover status shows where it stands');
-    push(group, c.name, 'confirm the replication stopped and nothing is left behind', `mskctl replicate status --source ${from} --target <${c.name} bootstrap> --topics ${regex}`);
+    push(group, c.name, 'confirm the replication stopped and nothing is left behind', `mskctl replicate status --source ${from} --target ${bootstrapOf(c.name)} --topics ${regex}`);
   };
   if (strategy === 'segregated') {
     for (const c of clusters) {
       const group = c.group;
       create(c, group);
       const flow = flows.find((f) => f.to === c.name && f.kind === 'migration');
-      if (flow) replicate(group, flow, src, `<${c.name} bootstrap>`);
+      if (flow) replicate(group, flow, src, bootstrapOf(c.name));
       cutover(group, c, src, c.consumerGroups, c.topics);
     }
     return steps;
@@ -807,16 +816,16 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
   for (const c of clusters) create(c, c.role === 'read' ? 'read layer' : c.role === 'write' ? 'write layer' : 'provisioned');
   for (const flow of flows.filter((f) => f.kind === 'migration')) {
     const c = byName.get(flow.to)!;
-    replicate(c.role === 'write' ? 'write layer' : 'provisioned', flow, src, `<${flow.to} bootstrap>`);
+    replicate(c.role === 'write' ? 'write layer' : 'provisioned', flow, src, bootstrapOf(flow.to));
   }
-  for (const flow of flows.filter((f) => f.kind === 'permanent')) replicate('read layer', flow, `<${flow.from} bootstrap>`, `<${flow.to} bootstrap>`);
+  for (const flow of flows.filter((f) => f.kind === 'permanent')) replicate('read layer', flow, bootstrapOf(flow.from), bootstrapOf(flow.to));
   for (const c of clusters.filter((x) => x.role === 'read')) {
     const regex = shellQuote(regexFor(topicsOf(c.topics)));
-    push('read layer', c.name, `move consumer groups ${c.consumerGroups.join(', ')} to the read cluster first`, `mskctl cutover plan --source ${src} --target <${c.name} bootstrap> --groups ${shellQuote(c.consumerGroups.join(','))} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'chained replication: see the risks');
+    push('read layer', c.name, `move consumer groups ${c.consumerGroups.join(', ')} to the read cluster first`, `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)} --groups ${shellQuote(c.consumerGroups.join(','))} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'chained replication: see the risks');
   }
   for (const c of clusters.filter((x) => x.role !== 'read')) {
     const regex = shellQuote(regexFor(topicsOf(c.topics)));
-    push(c.role === 'write' ? 'write layer' : 'provisioned', c.name, 'then move the producers (and, on a Provisioned cluster, its consumers)', `mskctl cutover plan --source ${src} --target <${c.name} bootstrap> --groups ${shellQuote(c.role === 'write' ? '<none>' : c.consumerGroups.join(',') || '<none>')} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'the run stops the monolith → cluster replication at the end; the write → read flows keep running');
+    push(c.role === 'write' ? 'write layer' : 'provisioned', c.name, 'then move the producers (and, on a Provisioned cluster, its consumers)', `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)} ${c.role === 'write' || c.consumerGroups.length === 0 ? '' : ` --groups ${shellQuote(c.consumerGroups.join(','))}`} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'the run stops the monolith → cluster replication at the end; the write → read flows keep running');
   }
   return steps;
 }
