@@ -146,7 +146,7 @@ describe('Provisioned fallback', () => {
     expect(data.topics).toEqual(['firehose', 'shared']);
     expect(data.sizing?.feasible).toBe(true);
     expect(data.sizing?.brokers).toBeGreaterThanOrEqual(3);
-    expect(data.sizing?.brokers! % 3).toBe(0);
+    expect((data.sizing?.brokers ?? 1) % 3).toBe(0);
     expect(data.sizing?.summary).toMatch(/kafka\.m/);
     expect(data.usage.every((u) => u.limit === null && u.utilisation === null)).toBe(true);
   });
