@@ -55,7 +55,7 @@ function clusterRow(c: PlannedCluster, o: RenderOptions, headroom: number): Cell
     c.name,
     c.type === 'serverless' ? `Serverless\n${c.role}` : `Provisioned\n${c.sizing?.brokers !== undefined ? `${c.sizing.brokers} × ${c.sizing.brokerType}` : ''}`,
     c.group,
-    `${formatNumber(c.topics.length, 0)} topics\n${formatNumber(c.applications.length, 0)} apps`,
+    `${topicsText(c.topics.length)}\n${formatNumber(c.applications.length, 0)} apps`,
     cell('ingress'),
     cell('egress'),
     cell('partitions'),
@@ -129,6 +129,10 @@ export function renderPlan(plan: SplitPlan, o: RenderOptions): string {
 
 // ---- mermaid ----------------------------------------------------------------------------------------------
 
+function topicsText(n: number): string {
+  return `${formatNumber(n, 0)} ${n === 1 ? 'topic' : 'topics'}`;
+}
+
 function nodeId(name: string): string {
   return `c_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
@@ -142,11 +146,11 @@ export function renderMermaid(plan: SplitPlan): string {
   for (const c of plan.clusters) {
     const ingress = c.usage.find((u) => u.dimension === 'ingress')!;
     const kind = c.type === 'serverless' ? `Serverless ${c.role}` : `Provisioned${c.sizing?.brokers !== undefined ? ` ${c.sizing.brokers} × ${c.sizing.brokerType}` : ''}`;
-    const text = `${label(c.name)}<br/>${kind}<br/>${c.topics.length} topics · ${formatThroughput(ingress.value)} in`;
+    const text = `${label(c.name)}<br/>${kind}<br/>${topicsText(c.topics.length)} · ${formatThroughput(ingress.value)} in`;
     lines.push(c.type === 'serverless' ? `  ${nodeId(c.name)}["${text}"]` : `  ${nodeId(c.name)}[["${text}"]]`);
   }
   for (const f of plan.flows) {
-    const text = `${f.topics.length} topics, ${formatThroughput(f.bytesPerSecond)}`;
+    const text = `${topicsText(f.topics.length)}, ${formatThroughput(f.bytesPerSecond)}`;
     lines.push(f.kind === 'migration' ? `  ${nodeId(f.from)} -. "${label(text)}" .-> ${nodeId(f.to)}` : `  ${nodeId(f.from)} -- "${label(text)}" --> ${nodeId(f.to)}`);
   }
   return lines.join('\n');
