@@ -143,17 +143,30 @@ export class Packer {
       .map((item) => ({ item, size: this.dominant(item) }))
       .sort((a, b) => b.size - a.size || (a.item.affinity < b.item.affinity ? -1 : a.item.affinity > b.item.affinity ? 1 : 0));
     const bins: Bin[] = [];
-    // bins that already hold an application's items, tried first to keep applications together
-    const byAffinity = new Map<string, Bin[]>();
-    // bins proven too full for the smallest items seen so far are skipped cheaply: track the first bin with room
+    // which bins already hold an application or a consumer group: the candidates that add the least
+    const binsOfApp = new Map<string, Set<Bin>>();
+    const binsOfGroup = new Map<string, Set<Bin>>();
+    const note = (index: Map<string, Set<Bin>>, key: string, bin: Bin): void => {
+      const set = index.get(key);
+      if (set) set.add(bin);
+      else index.set(key, new Set([bin]));
+    };
     for (const { item } of sorted) {
+      // 1. among bins sharing an application or group with the item, the one where it adds the least
+      //    shared load (new groups, new connections); ties go to the fuller bin
       let target: Bin | undefined;
-      for (const bin of byAffinity.get(item.affinity) ?? []) {
-        if (this.fits(bin, item)) {
+      let best = Infinity;
+      const candidates = new Set<Bin>();
+      for (const app of item.apps) for (const bin of binsOfApp.get(app) ?? []) candidates.add(bin);
+      for (const g of item.groups) for (const bin of binsOfGroup.get(g) ?? []) candidates.add(bin);
+      for (const bin of candidates) {
+        const cost = this.marginalCost(bin, item);
+        if (cost < best || (cost === best && target !== undefined && this.fullness(bin) > this.fullness(target))) {
+          best = cost;
           target = bin;
-          break;
         }
       }
+      // 2. else first fit
       if (!target) {
         for (const bin of bins) {
           if (this.fits(bin, item)) {
@@ -167,11 +180,21 @@ export class Packer {
         bins.push(target);
       }
       this.add(target, item);
-      const known = byAffinity.get(item.affinity);
-      if (!known) byAffinity.set(item.affinity, [target]);
-      else if (!known.includes(target)) known.push(target);
+      for (const app of item.apps) note(binsOfApp, app, target);
+      for (const g of item.groups) note(binsOfGroup, g, target);
     }
     return this.improve(bins);
+  }
+
+  /** Shared load the item would add to the bin (normalised new groups + new connections), or Infinity when it does not fit. */
+  marginalCost(bin: Bin, item: PackItem): number {
+    if (!this.fits(bin, item)) return Infinity;
+    let newGroups = 0;
+    for (const g of item.groups) if (!bin.groups.has(g)) newGroups++;
+    let newConnections = 0;
+    for (const app of item.apps) if (!bin.apps.has(app)) newConnections += this.connectionsOf(app);
+    const caps = this.caps();
+    return (caps[GROUPS]! > 0 ? newGroups / caps[GROUPS]! : 0) + (caps[CONNECTIONS]! > 0 ? newConnections / caps[CONNECTIONS]! : 0);
   }
 
   /**

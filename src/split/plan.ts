@@ -429,7 +429,8 @@ export function planSplit(inventory: Inventory, options: PlanOptions): SplitPlan
   const appByName = new Map(inventory.applications.map((a) => [a.name, a]));
   const topicByName = new Map(inventory.topics.map((t) => [t.name, t]));
   const factsByName = new Map(facts.map((f) => [f.topic.name, f]));
-  const connectionsOf = (app: string): number => appByName.get(app)?.connections ?? 0;
+  const connectionsByApp = new Map(inventory.applications.map((a) => [a.name, a.connections]));
+  const connectionsOf = (app: string): number => connectionsByApp.get(app) ?? 0;
   const packer = new Packer(quotas.capacity, connectionsOf);
 
   // what must go Provisioned: requirements Serverless cannot meet, or a single topic over a per-cluster quota
@@ -773,7 +774,16 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
   const steps: MigrationStep[] = [];
   // pattern entries cover many topics: only plain names take part in prefix shortening
   const allNamesSorted = [...topicByName.values()].filter((t) => !t.isPattern).map((t) => t.name).sort();
-  const regexFor = (topics: Topic[]): string => topicRegex(topics, allNamesSorted);
+  const regexCache = new Map<string, string>();
+  const regexFor = (topics: Topic[]): string => {
+    const key = topics.map((t) => t.name).join('\n');
+    let regex = regexCache.get(key);
+    if (regex === undefined) {
+      regex = topicRegex(topics, allNamesSorted);
+      regexCache.set(key, regex);
+    }
+    return regex;
+  };
   const src = shellQuote(source);
   const byName = new Map(clusters.map((c) => [c.name, c]));
   const push = (group: string, cluster: string, action: string, command: string, note?: string): void => {
