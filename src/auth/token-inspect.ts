@@ -288,7 +288,7 @@ export function inspectToken(text: string, options: InspectOptions): TokenInspec
   if (options.expectedRegion !== undefined) {
     const tokenRegion = inspection.hostRegion ?? inspection.credentialScope?.region;
     if (tokenRegion !== undefined && tokenRegion !== options.expectedRegion) {
-      error('UNEXPECTED_REGION', `the token is for ${tokenRegion}, the cluster is in ${options.expectedRegion}`, `generate the token with --region ${options.expectedRegion}`);
+      error('UNEXPECTED_REGION', `the token is for ${tokenRegion}, expected ${options.expectedRegion}`, `generate the token with --region ${options.expectedRegion}`);
     }
   }
 
