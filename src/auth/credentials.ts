@@ -122,8 +122,17 @@ export function memoizeCredentials(source: CredentialsProvider, options: Memoize
   return Object.assign(provider, { fetches: () => fetches });
 }
 
+/**
+ * mskctl targets Node 20; the SDK's "upgrade to Node 22" process warning would otherwise land in the middle of
+ * a diagnostic's stderr. An explicit setting by the user wins.
+ */
+export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 /** The SDK provider for a source, memoized. Imports @aws-sdk/credential-providers on first use. */
 export async function createCredentialsProvider(source: CredentialSource, memo: MemoizeOptions = {}): Promise<CredentialsProvider> {
+  quietSdkNodeVersionWarning();
   const sdk = await import('@aws-sdk/credential-providers');
   let raw: CredentialsProvider;
   switch (source.kind) {

@@ -11,6 +11,7 @@ import {
   createCredentialsProvider,
   describeCredentialSource,
   type CredentialsProvider,
+  quietSdkNodeVersionWarning,
   type CredentialSource,
 } from './credentials.js';
 import { inspectToken } from './token-inspect.js';
@@ -46,6 +47,7 @@ let signerModule: Promise<GenerateFromProvider> | undefined;
 
 /** The signer is CommonJS and pulls in the SDK: loaded on first use only. */
 function loadSigner(): Promise<GenerateFromProvider> {
+  quietSdkNodeVersionWarning();
   signerModule ??= import('aws-msk-iam-sasl-signer-js').then((mod) => {
     const fn = (mod as { generateAuthTokenFromCredentialsProvider?: unknown; default?: { generateAuthTokenFromCredentialsProvider?: unknown } })
       .generateAuthTokenFromCredentialsProvider ?? (mod as { default?: { generateAuthTokenFromCredentialsProvider?: unknown } }).default?.generateAuthTokenFromCredentialsProvider;
@@ -95,6 +97,11 @@ export class MskTokenProvider {
   /** The kafkajs `sasl.oauthBearerProvider`: `{ mechanism: 'oauthbearer', oauthBearerProvider: p.kafkajsOauthBearerProvider() }`. */
   kafkajsOauthBearerProvider(): () => Promise<{ value: string }> {
     return async () => ({ value: (await this.getToken()).token });
+  }
+
+  /** kafkajs `sasl` settings for MSK IAM (use with `ssl: true`); never kafkajs' own mechanism 'aws', which is not MSK IAM. */
+  kafkajsSasl(): { mechanism: 'oauthbearer'; oauthBearerProvider: () => Promise<{ value: string }> } {
+    return { mechanism: 'oauthbearer', oauthBearerProvider: this.kafkajsOauthBearerProvider() };
   }
 
   private async generate(): Promise<MskToken> {
@@ -200,6 +207,7 @@ export async function resolveRegion(options: TokenSourceOptions): Promise<string
   const explicit = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? options.context?.region;
   let region = explicit;
   if (region === undefined) {
+    quietSdkNodeVersionWarning();
     const { STSClient } = await import('@aws-sdk/client-sts');
     const profile = options.profile ?? (env.AWS_PROFILE ? undefined : options.context?.profile);
     try {

@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inspectToken } from '../../src/auth/token-inspect.js';
+import { startFakeSts, type FakeSts } from '../unit/auth/fake-sts.js';
 import { FAKE_CREDENTIALS, FAKE_TEMPORARY_CREDENTIALS, freezeClock, realToken } from '../unit/auth/fixtures.js';
 import { BIN, mskctl, ROOT, type CliRun } from './run-cli.js';
 
@@ -99,6 +98,16 @@ describe('mskctl auth token (generation with static credentials from the environ
     noStackTrace(result.stderr);
   });
 
+  it('--profile reads the shared files and the profile region; stderr is one line (no SDK warnings)', () => {
+    writeFileSync(join(home, 'profile-config'), '[profile dev]\nregion = ap-south-1\n');
+    writeFileSync(join(home, 'profile-credentials'), `[dev]\naws_access_key_id = ${FAKE_TEMPORARY_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${FAKE_TEMPORARY_CREDENTIALS.secretAccessKey}\n`);
+    const result = run(['auth', 'token', '--profile', 'dev'], { AWS_CONFIG_FILE: join(home, 'profile-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'profile-credentials') });
+    expect(result.status).toBe(0);
+    const inspection = inspectToken(result.stdout, { now: Date.now(), secretAccessKey: FAKE_TEMPORARY_CREDENTIALS.secretAccessKey });
+    expect(inspection).toMatchObject({ valid: true, signature: 'verified', hostRegion: 'ap-south-1' });
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^MSK IAM token for ap-south-1 from profile dev; expires /)]);
+  });
+
   it('without a region: exit 2', () => {
     const { AWS_REGION: _unused, ...noRegion } = STATIC_ENV;
     const result = run(['auth', 'token'], noRegion);
@@ -112,41 +121,6 @@ describe('mskctl auth token (generation with static credentials from the environ
     expect(run(['auth', 'token', '--session-name', 'x1'], STATIC_ENV)).toMatchObject({ status: 2, stderr: expect.stringContaining('--session-name needs --role-arn') });
   });
 });
-
-/** A local STS (query protocol, XML) that records AssumeRole requests. */
-interface FakeSts {
-  url: string;
-  requests: Array<Record<string, string>>;
-  server: Server;
-}
-
-async function startFakeSts(): Promise<FakeSts> {
-  const requests: Array<Record<string, string>> = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      const params = Object.fromEntries(new URLSearchParams(body));
-      requests.push({ ...params, authorization: req.headers.authorization ?? '' });
-      const expiration = new Date(Date.now() + 3600_000).toISOString();
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/kafka-client/${params.RoleSessionName}</Arn><AssumedRoleId>AROAEXAMPLEID:${params.RoleSessionName}</AssumedRoleId></AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>${FAKE_TEMPORARY_CREDENTIALS.accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${FAKE_TEMPORARY_CREDENTIALS.secretAccessKey}</SecretAccessKey>
-      <SessionToken>${FAKE_TEMPORARY_CREDENTIALS.sessionToken}</SessionToken>
-      <Expiration>${expiration}</Expiration>
-    </Credentials>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>
-</AssumeRoleResponse>`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
-}
 
 /** The built binary, asynchronously: the fake STS in this process must keep serving while it runs. */
 function runAsync(args: string[], extra: Record<string, string>): Promise<CliRun> {
@@ -188,7 +162,7 @@ describe('mskctl auth token --role-arn (real STS client against a local STS endp
     expect(data).toMatchObject({ credentialSource: 'assume-role', roleArn, sessionName: 'billing-app' });
     const inspection = inspectToken(data.token, { now: Date.now(), secretAccessKey: FAKE_TEMPORARY_CREDENTIALS.secretAccessKey });
     expect(inspection).toMatchObject({ valid: true, signature: 'verified', sessionTokenPresent: true, credentialScope: { accessKeyKind: 'temporary' } });
-    expect(first.stderr).toContain('from role arn:aws:iam::123456789012:role/kafka-client as session billing-app');
+    expect(first.stderr.trim().split('\n')).toEqual([expect.stringContaining('from role arn:aws:iam::123456789012:role/kafka-client as session billing-app')]);
     for (const secret of [FAKE_TEMPORARY_CREDENTIALS.secretAccessKey, FAKE_TEMPORARY_CREDENTIALS.sessionToken!, data.token]) {
       expect(first.stderr).not.toContain(secret);
     }
