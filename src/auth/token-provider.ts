@@ -228,7 +228,9 @@ export function credentialSourceFor(options: TokenSourceOptions, region: string)
   const env = options.env ?? process.env;
   const profile = options.profile ?? (env.AWS_PROFILE ? undefined : options.context?.profile);
   const roleArn = options.roleArn ?? options.context?.roleArn;
-  const sessionName = options.sessionName ?? (options.roleArn === undefined ? options.context?.sessionName : undefined);
+  // the context's session name belongs to the context's role, not to a role given by flag
+  const roleFromContext = options.roleArn === undefined && options.context?.roleArn !== undefined;
+  const sessionName = options.sessionName ?? (roleFromContext ? options.context?.sessionName : undefined);
   return describeCredentialSource({ region, profile, roleArn, sessionName, stsEndpointUrl: options.endpointUrl });
 }
 

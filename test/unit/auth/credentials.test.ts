@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCredentialsProvider, defaultSessionName, describeCredentialSource } from '../../../src/auth/credentials.js';
 import { inspectToken } from '../../../src/auth/token-inspect.js';
-import { createMskTokenProvider, MskTokenProvider, resolveRegion, sharedMskTokenProvider } from '../../../src/auth/token-provider.js';
+import { createMskTokenProvider, credentialSourceFor, MskTokenProvider, resolveRegion, sharedMskTokenProvider } from '../../../src/auth/token-provider.js';
 import { MskctlError } from '../../../src/output/errors.js';
 import { startFakeSts, type FakeSts } from './fake-sts.js';
 import { FAKE_CREDENTIALS, FAKE_TEMPORARY_CREDENTIALS, FIXED_TIME, freezeClock } from './fixtures.js';
@@ -131,5 +131,25 @@ describe('createMskTokenProvider with the SDK default chain and profiles', () =>
     const c = await sharedMskTokenProvider({ region: 'eu-west-2' });
     expect(a).toBe(b);
     expect(c).not.toBe(a);
+  });
+});
+
+describe('credentialSourceFor: flags over environment over context', () => {
+  const roleA = 'arn:aws:iam::123456789012:role/a';
+  const roleB = 'arn:aws:iam::123456789012:role/b';
+
+  it('uses the context role with its session name, but not that session name for a role given by flag', () => {
+    const context = { roleArn: roleA, sessionName: 'ctx-session', profile: 'ctx-profile' };
+    expect(credentialSourceFor({ context, env: {} }, 'eu-west-1')).toMatchObject({ kind: 'assume-role', roleArn: roleA, sessionName: 'ctx-session', profile: 'ctx-profile' });
+    const byFlag = credentialSourceFor({ roleArn: roleB, context, env: {} }, 'eu-west-1');
+    expect(byFlag).toMatchObject({ roleArn: roleB });
+    expect(byFlag.sessionName).not.toBe('ctx-session');
+  });
+
+  it('ignores a session name in a context without a role, and lets AWS_PROFILE beat the context profile', () => {
+    expect(credentialSourceFor({ context: { sessionName: 'orphan' }, env: {} }, 'eu-west-1')).toMatchObject({ kind: 'default-chain' });
+    expect(credentialSourceFor({ context: { profile: 'ctx' }, env: { AWS_PROFILE: 'from-env' } }, 'eu-west-1')).toMatchObject({ kind: 'default-chain' });
+    expect(credentialSourceFor({ context: { profile: 'ctx' }, env: {} }, 'eu-west-1')).toMatchObject({ kind: 'profile', profile: 'ctx' });
+    expect(credentialSourceFor({ profile: 'flag', context: { profile: 'ctx' }, env: { AWS_PROFILE: 'from-env' } }, 'eu-west-1')).toMatchObject({ kind: 'profile', profile: 'flag' });
   });
 });
