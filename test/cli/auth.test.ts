@@ -69,6 +69,15 @@ describe('mskctl auth token (generation with static credentials from the environ
     expect(result.stderr).not.toContain(FAKE_CREDENTIALS.secretAccessKey);
   });
 
+  it('--verbose says where the credentials came from, still without the token or the secret', () => {
+    const result = run(['auth', 'token', '--verbose'], STATIC_ENV);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('AWS credentials: default-chain');
+    expect(result.stderr).toMatch(/generated an MSK IAM token for eu-west-1, expires /);
+    expect(result.stderr).not.toContain(result.stdout.trim());
+    expect(result.stderr).not.toContain(FAKE_CREDENTIALS.secretAccessKey);
+  });
+
   it('--output json adds the expiry; --region beats AWS_REGION', () => {
     const before = Date.now();
     const result = run(['auth', 'token', '--output', 'json', '--region', 'ap-southeast-2'], STATIC_ENV);
@@ -89,6 +98,13 @@ describe('mskctl auth token (generation with static credentials from the environ
     expect(result.stderr).toContain('error: no AWS credentials found');
     expect(result.stderr).toMatch(/hint: .*AWS_PROFILE/);
     noStackTrace(result.stderr);
+  });
+
+  it('with --output json the error is JSON on stderr', () => {
+    const result = run(['auth', 'token', '--output', 'json'], { AWS_REGION: 'eu-west-1' });
+    expect(result.status).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(JSON.parse(result.stderr)).toMatchObject({ code: 'AWS_NO_CREDENTIALS', message: 'no AWS credentials found', hint: expect.stringContaining('aws sso login') });
   });
 
   it('with an unknown profile: exit 3 naming the profile problem', () => {

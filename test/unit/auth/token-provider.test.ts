@@ -118,6 +118,15 @@ describe('MskTokenProvider with the real signer', () => {
     expect(log.lines.join('\n')).not.toContain(token.token);
   });
 
+  it('generates a new token after invalidate()', async () => {
+    const clock = freezeClock();
+    const provider = new MskTokenProvider({ region: 'eu-west-1', credentials: async () => FAKE_CREDENTIALS, now: clock.now });
+    await provider.getToken();
+    provider.invalidate();
+    await provider.getToken();
+    expect(provider.generatedCount).toBe(2);
+  });
+
   it('uses a margin of 20% of the lifetime, at least 60 s and at most half', () => {
     expect(defaultRefreshMargin(900_000)).toBe(180_000);
     expect(defaultRefreshMargin(200_000)).toBe(60_000);
