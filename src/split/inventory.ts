@@ -114,9 +114,9 @@ class Reader {
     return value;
   }
 
-  string(value: unknown, path: Path, what: string, options: { todo?: boolean } = {}): string {
+  string(value: unknown, path: Path, what: string): string {
     if (typeof value !== 'string' || value.trim() === '') this.fail(path, `found ${describe(value)}`, what);
-    if (!options.todo && value.trim().toUpperCase().startsWith(TODO_MARKER)) {
+    if (value.trim().toUpperCase().startsWith(TODO_MARKER)) {
       this.fail(path, `still says ${JSON.stringify(value)}`, `${what} (fill in the TODO the inventory left)`);
     }
     return value.trim();
@@ -144,6 +144,9 @@ class Reader {
   }
 
   unit(value: unknown, path: Path, parse: (text: string | number) => number, positive: boolean): number {
+    if (typeof value === 'string' && value.trim().toUpperCase().startsWith(TODO_MARKER)) {
+      this.fail(path, `still says ${JSON.stringify(value)}`, 'a value with its unit (fill in the TODO the inventory left)');
+    }
     try {
       const parsed = parse(value as string | number);
       if (!Number.isFinite(parsed) || parsed < 0 || (positive && parsed === 0)) {

@@ -1,0 +1,130 @@
+/**
+ * `mskctl split inventory --bootstrap …`: measures a live cluster and prints an inventory (YAML by default)
+ * for `mskctl split plan`, with TODOs where a person has to say who owns what. Progress goes to stderr.
+ */
+import { stringify } from 'yaml';
+import type { CommandContext, CommandResult } from './types.js';
+import { inputError, operationalError, usageError, MskctlError } from '../output/errors.js';
+import { resolveContext, AUTH_MODES, type AuthMode } from '../config/contexts.js';
+import { parseDurationMs, UnitParseError } from '../sizing/units.js';
+import { inventoryFromMeasurement } from '../split/live.js';
+import type { KafkaClientOptions } from '../kafka/client.js';
+
+export interface SplitInventoryOptions {
+  bootstrap?: string;
+  auth?: string;
+  username?: string;
+  passwordEnv?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecureSkipVerify?: boolean;
+  sample?: string;
+  topics?: string;
+  recordsPerTopic?: string;
+}
+
+const DEFAULT_PASSWORD_ENV = 'MSKCTL_SCRAM_PASSWORD';
+
+function defaultAuthFor(brokers: string[]): AuthMode {
+  // MSK's IAM ports; everything else starts as plaintext unless said otherwise
+  return brokers.some((b) => /:(9098|9198)$/.test(b) || /\.amazonaws\.com(:\d+)?$/.test(b)) ? 'iam' : 'plaintext';
+}
+
+async function connectionOptions(ctx: CommandContext<SplitInventoryOptions>): Promise<KafkaClientOptions> {
+  const o = ctx.options;
+  const context = resolveContext(ctx.global.context);
+  const bootstrap = o.bootstrap ?? context?.bootstrap;
+  if (!bootstrap) throw usageError('no bootstrap brokers', 'give --bootstrap host:port[,host:port...] or --context NAME');
+  const brokers = bootstrap.split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw inputError({ path: '--bootstrap' }, `found ${JSON.stringify(broker)}`, 'host:port, comma-separated');
+  }
+  const authText = o.auth ?? context?.auth ?? defaultAuthFor(brokers);
+  if (!(AUTH_MODES as readonly string[]).includes(authText)) throw usageError(`--auth: found ${JSON.stringify(authText)}`, `one of ${AUTH_MODES.join(', ')}`);
+  const auth = authText as AuthMode;
+  const options: KafkaClientOptions = {
+    brokers,
+    auth,
+    clientId: 'mskctl-split-inventory',
+    // fail within seconds, not minutes: the command retries per topic itself
+    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 3000 },
+    requestTimeoutMs: 30_000,
+    logger: ctx.log,
+    caFile: o.caFile ?? context?.caFile,
+    certFile: o.certFile ?? context?.certFile,
+    keyFile: o.keyFile ?? context?.keyFile,
+    insecureSkipVerify: o.insecureSkipVerify ?? context?.insecureSkipVerify,
+  };
+  if (auth === 'scram') {
+    const passwordEnv = o.passwordEnv ?? context?.passwordEnv ?? DEFAULT_PASSWORD_ENV;
+    options.username = o.username ?? context?.username;
+    options.password = process.env[passwordEnv];
+    if (options.password === undefined) throw usageError(`SCRAM needs a password: ${passwordEnv} is not set`, `export ${passwordEnv}=... (the password is never taken as a flag)`);
+    // a SCRAM listener without TLS exists (SASL_PLAINTEXT); with a CA file, TLS is on
+    options.ssl = options.caFile !== undefined || brokers.some((b) => /:9096$/.test(b));
+  }
+  if (auth === 'iam') {
+    const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
+    const provider = await sharedMskTokenProvider({ region: ctx.global.region, profile: ctx.global.profile, endpointUrl: ctx.global.endpointUrl, context, log: ctx.log });
+    options.tokenProvider = () => provider.getToken();
+    options.region = ctx.global.region ?? context?.region;
+  }
+  return options;
+}
+
+function parseSample(text: string | undefined): number {
+  try {
+    const ms = parseDurationMs(text ?? '60s');
+    if (ms < 1000) throw new UnitParseError(text ?? '', 'a window of at least 1s, such as 60s or 5m');
+    return ms;
+  } catch (error) {
+    if (error instanceof UnitParseError) throw inputError({ path: '--sample' }, `found ${JSON.stringify(text)}`, error.expected);
+    throw error;
+  }
+}
+
+function parseTopicsRegex(text: string | undefined): RegExp | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new RegExp(text);
+  } catch (error) {
+    throw inputError({ path: '--topics' }, `found ${JSON.stringify(text)}: ${(error as Error).message}`, 'a regular expression such as ^orders\\. or (a|b)-events');
+  }
+}
+
+export async function run(ctx: CommandContext<SplitInventoryOptions>): Promise<CommandResult<Record<string, unknown>>> {
+  const sampleMs = parseSample(ctx.options.sample);
+  const topics = parseTopicsRegex(ctx.options.topics);
+  const recordsPerTopic = ctx.options.recordsPerTopic === undefined ? 5 : Number(ctx.options.recordsPerTopic);
+  if (!Number.isInteger(recordsPerTopic) || recordsPerTopic < 0) throw inputError({ path: '--records-per-topic' }, `found ${JSON.stringify(ctx.options.recordsPerTopic)}`, 'a whole number, 0 or more');
+  const connection = await connectionOptions(ctx);
+  const { createKafka } = await import('../kafka/client.js');
+  const { measureCluster } = await import('../kafka/inventory.js');
+  const kafka = await createKafka(connection);
+  const admin = kafka.admin();
+  let measurement;
+  try {
+    await admin.connect();
+    measurement = await measureCluster(kafka, admin, { topics, sampleMs, recordsPerTopic, log: ctx.log, signal: ctx.signal });
+  } catch (error) {
+    if (error instanceof MskctlError) throw error;
+    throw operationalError(`measuring ${connection.brokers.join(',')} failed: ${error instanceof Error ? error.message : String(error)}`, 'check the bootstrap, the auth mode and that the principal may describe topics, configs and groups (mskctl check)', 'KAFKA_ERROR', error);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  const { document, todos } = inventoryFromMeasurement(measurement, connection.brokers.join(','));
+  ctx.log.info(`inventory: ${measurement.topics.length} topics, ${measurement.groups.length} consumer groups; ${todos} TODOs to fill in before mskctl split plan`);
+  return { data: document, table: (data) => renderInventoryYaml(data, todos) };
+}
+
+/** The inventory as YAML, with a header saying what to fill in. */
+export function renderInventoryYaml(document: Record<string, unknown>, todos: number): string {
+  const header = [
+    '# Inventory measured by mskctl split inventory. Fill in every TODO (owners, latency and data classes,',
+    '# authentication), add the topics each application produces and any producer-only applications, then run:',
+    '#   mskctl split plan <this file>',
+    `# TODOs left: ${todos}`,
+  ];
+  return `${header.join('\n')}\n${stringify(document, { lineWidth: 0 })}`;
+}
