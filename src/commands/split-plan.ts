@@ -142,7 +142,7 @@ function label(text: string): string {
 }
 
 export function renderMermaid(plan: SplitPlan): string {
-  const lines = ['flowchart LR', `  ${nodeId(plan.source)}[("${label(plan.source)}<br/>monolith")]`];
+  const lines = ['flowchart LR', `  ${nodeId(plan.source)}[("${label(plan.source)}<br/>source cluster")]`];
   for (const c of plan.clusters) {
     const ingress = c.usage.find((u) => u.dimension === 'ingress')!;
     const kind = c.type === 'serverless' ? `Serverless ${c.role}` : `Provisioned${c.sizing?.brokers !== undefined ? ` ${c.sizing.brokers} × ${c.sizing.brokerType}` : ''}`;

@@ -68,7 +68,7 @@ describe('mskctl split plan', () => {
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('flowchart LR');
-    expect(run.stdout).toContain('c_monolith[("monolith<br/>monolith")]');
+    expect(run.stdout).toContain('c_monolith[("monolith<br/>source cluster")]');
     expect(run.stdout).toMatch(/c_alpha\["alpha<br\/>Serverless dedicated<br\/>1 topic · 2 MB\/s in"\]/);
     expect(run.stdout).toContain('c_monolith -. "1 topic, 2 MB/s" .-> c_alpha');
     const writeRead = mskctl(['split', 'plan', write('small2.yaml', SMALL), '--strategy', 'write-read', '--output', 'mermaid']);
