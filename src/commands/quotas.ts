@@ -68,15 +68,31 @@ function shown(entry: QuotaEntry): string {
 }
 
 export function renderQuotas(result: QuotasResult, o: RenderOptions): string {
-  const rows = result.limits.map((e) => [e.key, shown(e), e.published, `${e.confidence} ${e.date}`, e.overriddenBy ? `override ${e.overriddenBy}` : e.source]);
-  const table = formatTable(['key', 'value used', 'as published', 'conf. date', 'source'], rows, o);
+  // sources are long: number them and list them under the table
+  const sources: string[] = [];
+  const sourceRef = (source: string): string => {
+    let index = sources.indexOf(source);
+    if (index < 0) index = sources.push(source) - 1;
+    return `[${index + 1}]`;
+  };
+  const rows = result.limits.map((e) => [
+    e.key,
+    shown(e),
+    e.published,
+    e.confidence,
+    e.date,
+    e.overriddenBy ? `override ${e.overriddenBy}` : sourceRef(e.source),
+  ]);
+  const table = formatTable(['key', 'value used', 'as published', 'conf.', 'date', 'source'], rows, o);
   const legend = Object.entries(result.confidenceLegend).map(([k, v]) => `${k} = ${v}`).join('; ');
   return [
     table,
+    'sources:',
+    ...sources.map((source, i) => `  [${i + 1}] ${source}`),
     `Serverless authentication: ${result.serverlessAuthentication.join(', ')} only; no broker-level configuration, no ZooKeeper`,
     `prices: on-demand USD, ${result.priceRegion}, as of ${result.priceDate}`,
     `units: ${result.unitConvention}`,
     `confidence: ${legend}`,
-    'override any value with --quotas FILE (YAML/JSON, keys as above; e.g. serverless: { partitions: 4000 })',
+    'override any value with --quotas FILE (YAML/JSON, nested keys as above, e.g. "serverless: { partitions: 4000 }")',
   ].join('\n');
 }

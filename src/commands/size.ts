@@ -69,7 +69,7 @@ function derivedTable(s: WorkloadSizing, o: RenderOptions): string {
     ['message rate', `${formatNumber(w.messagesPerSecond)} messages/s`],
     ['message size avg / max', `${formatFigure(w.avgMessageBytes, 'B')} / ${formatFigure(w.maxMessageBytes, 'B')}`],
     ['ingress (rate × avg size)', formatThroughput(d.ingressBytesPerSecond)],
-    [`egress (ingress × ${w.consumerGroups} groups)`, formatThroughput(d.egressBytesPerSecond)],
+    [`egress (ingress × ${w.consumerGroups} group${w.consumerGroups === 1 ? '' : 's'})`, formatThroughput(d.egressBytesPerSecond)],
     ['partitions', `${formatNumber(d.partitions)} (${w.topics} topics, ${formatNumber(d.partitionsPerTopic)} per topic)`],
     ['ingress per partition', formatThroughput(d.ingressBytesPerSecondPerPartition)],
     ['egress per partition', formatThroughput(d.egressBytesPerSecondPerPartition)],
@@ -95,35 +95,32 @@ function serverlessTable(s: WorkloadSizing, headroom: number, o: RenderOptions):
   return `${table}\n${lines.join('\n')}`;
 }
 
-function provisionedRow(label: string, p: ProvisionedSizing, o: RenderOptions): Cell[] {
-  const r = p.recommended;
-  const limit = r.withinClusterLimit ? '' : paint(o, 'red', ` (over the ${p.brokersPerClusterLimit}-broker limit)`);
-  const storage = p.storagePerBrokerBytes === undefined ? 'elastic' : formatBytes(p.storagePerBrokerBytes);
-  return [label, `${r.brokers} × ${r.brokerType}${limit}`, r.decidingDimension, storage, formatUsd(p.cost.totalMonthlyUsd)];
-}
-
-function provisionedTable(s: WorkloadSizing, o: RenderOptions): string {
+function optionsTable(s: WorkloadSizing, o: RenderOptions): string {
+  const sl = s.serverless;
+  const clusters = sl.split?.clusters ?? 1;
+  const serverlessWhat = sl.verdict === 'does-not-fit' ? 'cannot run there (see verdict)' : `${clusters} cluster${clusters > 1 ? 's' : ''}${sl.partitions ? `, ${formatNumber(sl.partitions.total)} partitions` : ''}`;
+  const serverlessDecides = sl.split ? sl.split.decidingDimension : sl.partitions ? sl.partitions.decidingDimension : '-';
+  const provisioned = (p: ProvisionedSizing): Cell[] => {
+    const r = p.recommended;
+    const storage = p.storagePerBrokerBytes === undefined ? '' : `, ${formatBytes(p.storagePerBrokerBytes)} per broker`;
+    const over = r.withinClusterLimit ? '' : paint(o, 'red', ` (over the ${p.brokersPerClusterLimit}-broker limit)`);
+    return [`${r.brokers} × ${r.brokerType}${storage}${over}`, r.decidingDimension, formatUsd(p.cost.totalMonthlyUsd)];
+  };
   return formatTable(
-    ['MSK Provisioned', 'brokers', 'deciding dimension', 'storage per broker', 'per month'],
-    [provisionedRow(`Standard (RF ${s.standard.replicationFactor})`, s.standard, o), provisionedRow('Express (RF 3)', s.express, o)],
+    ['cluster type', 'size', 'deciding dimension', 'USD/month (estimate)'],
+    [
+      ['MSK Serverless', serverlessWhat, serverlessDecides, sl.verdict === 'does-not-fit' ? 'n/a' : formatUsd(sl.cost.totalMonthlyUsd)],
+      [`Standard (RF ${s.standard.replicationFactor})`, ...provisioned(s.standard)],
+      ['Express (RF 3)', ...provisioned(s.express)],
+    ],
     o,
   );
-}
-
-function costTable(s: WorkloadSizing, o: RenderOptions): string {
-  const serverlessClusters = s.serverless.split?.clusters ?? 1;
-  const rows: Cell[][] = [
-    ['Serverless', `${serverlessClusters} cluster${serverlessClusters > 1 ? 's' : ''}${s.serverless.verdict === 'does-not-fit' ? ' (cannot run there)' : ''}`, formatUsd(s.serverless.cost.totalMonthlyUsd)],
-    ['Standard', `${s.standard.recommended.brokers} × ${s.standard.recommended.brokerType} + EBS`, formatUsd(s.standard.cost.totalMonthlyUsd)],
-    ['Express', `${s.express.recommended.brokers} × ${s.express.recommended.brokerType} + storage`, formatUsd(s.express.cost.totalMonthlyUsd)],
-  ];
-  return formatTable(['monthly cost (estimate)', 'what', 'USD per month'], rows, o);
 }
 
 export function renderSize(result: SizeResult, o: RenderOptions): string {
   const parts: string[] = [];
   for (const s of result.workloads) {
-    parts.push(derivedTable(s, o), serverlessTable(s, result.headroom, o), provisionedTable(s, o), costTable(s, o), '');
+    parts.push(derivedTable(s, o), serverlessTable(s, result.headroom, o), optionsTable(s, o), '');
   }
   parts.push(`cost: ${result.costLabel}`);
   parts.push(`units: ${result.unitConvention}`);

@@ -21,7 +21,9 @@ export function formatStorage(bytes: number): string {
 export function formatFigure(value: number, unit: string): string {
   if (unit === 'B/s') return formatThroughput(value);
   if (unit === 'B') return formatBytesBoth(value);
-  return `${formatNumber(value)} ${unit}`;
+  // "1 group", "2 groups": units that are one plural word read better in the singular for 1
+  const label = value === 1 && /^[a-z]+s$/.test(unit) ? unit.slice(0, -1) : unit;
+  return `${formatNumber(value)} ${label}`;
 }
 
 export function formatUsd(value: number): string {

@@ -263,8 +263,8 @@ export function defaultLimits(reading: AwsMBpsReading = 'decimal'): Limits {
       ...(ebs === undefined
         ? {}
         : {
-            ebsThroughput: mbps(ebs, mb, SIZING_SCRIPT, `${type} baseline EBS bandwidth per broker`, `${ebs} MiB/s (tool)`),
-            networkThroughput: mbps(network!, mb, SIZING_SCRIPT, `${type} baseline network bandwidth per broker`, `${network} MiB/s (tool)`),
+            ebsThroughput: mbps(ebs, mb, SIZING_SCRIPT, `${type} baseline EBS bandwidth per broker`, `${ebs} MBps (AWS tool)`),
+            networkThroughput: mbps(network!, mb, SIZING_SCRIPT, `${type} baseline network bandwidth per broker`, `${network} MBps (AWS tool)`),
           }),
       partitionsRecommended: count(rec, 'partition replicas per broker', BEST_PRACTICES, `${type} recommended partition replicas (leaders + followers) per broker`),
       partitionsMax: count(max, 'partition replicas per broker', BEST_PRACTICES, `${type} most partition replicas per broker that still allow cluster updates`),

@@ -61,10 +61,10 @@ export function roundBrokers(raw: number, multiple: number, minimum: number): nu
 function pick(options: BrokerOption[]): BrokerOption {
   const within = options.filter((o) => o.withinClusterLimit);
   const pool = within.length > 0 ? within : options;
+  // compare whole cents: broker prices scale linearly, so several sizes often cost exactly the same
+  const cents = (o: BrokerOption): number => Math.round(o.monthlyCostUsd * 100);
   return [...pool].sort((a, b) =>
-    within.length > 0
-      ? a.monthlyCostUsd - b.monthlyCostUsd || a.brokers - b.brokers
-      : a.brokers - b.brokers || a.monthlyCostUsd - b.monthlyCostUsd,
+    within.length > 0 ? cents(a) - cents(b) || a.brokers - b.brokers : a.brokers - b.brokers || cents(a) - cents(b),
   )[0]!;
 }
 

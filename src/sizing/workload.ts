@@ -302,7 +302,7 @@ function suggest(key: string): string {
 }
 
 function fromFileNode(doc: ParsedDocument, node: unknown, path: Array<string | number>, fallbackName: string): Workload {
-  const loc = (p: Array<string | number>): Where => ({ file: doc.file, line: doc.lineOf(p), path: pathText(p) || '(top level)' });
+  const loc = (p: Array<string | number>): Where => ({ file: doc.file, line: doc.lineOf(p) ?? (p.length === 0 ? 1 : undefined), path: pathText(p) || '(top level)' });
   if (!isRecord(node)) {
     throw inputError(loc(path), `found ${show(node)}`, 'a workload: a mapping with rate, avgSize, consumerGroups, topics, partitionsPerTopic, retention, ...');
   }
