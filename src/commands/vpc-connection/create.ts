@@ -1,0 +1,203 @@
+/**
+ * `mskctl vpc-connection create`: preflight, then (with --execute) CreateVpcConnection, optionally waiting
+ * until the connection is AVAILABLE. Re-running for the same cluster and VPC reuses the existing connection.
+ */
+import { describeVpcConnection, createVpcConnection, getVpcConnectivityBootstrap, listVpcConnections } from '../../aws/msk.js';
+import { gatherPreflightFacts } from '../../aws/vpc-facts.js';
+import { interrupted, operationalError, inputError, usageError } from '../../output/errors.js';
+import { formatTable, paint, type RenderOptions } from '../../output/render.js';
+import { parseDurationMs, UnitParseError, formatDuration } from '../../sizing/units.js';
+import { checkEc2Id, parseClusterArn } from '../../vpc/arn.js';
+import { AUTH_LABEL, preflightPassed, runPreflight } from '../../vpc/preflight.js';
+import { VPC_AUTHENTICATIONS, type Check, type VpcAuthentication, type VpcConnectionRequest, type VpcConnectionSummary } from '../../vpc/types.js';
+import { withAws } from '../aws-session.js';
+import type { CommandContext, CommandResult } from '../types.js';
+import { clusterArnOption, requiredString, stringList } from './options.js';
+
+interface CreateOptions {
+  clusterArn?: string;
+  vpcId?: string;
+  subnets?: string[];
+  securityGroups?: string[];
+  authentication?: string;
+  execute: boolean;
+  wait?: boolean;
+  timeout: string;
+  pollInterval: string;
+}
+
+export interface CreateResult {
+  request: VpcConnectionRequest;
+  region: string;
+  callerAccount: string;
+  checks: Check[];
+  preflight: 'passed' | 'failed';
+  /** plan: nothing changed; created; existing: a connection for this cluster and VPC already existed; blocked: preflight failed */
+  action: 'plan' | 'created' | 'existing' | 'blocked';
+  executed: boolean;
+  plan: string[];
+  connection?: VpcConnectionSummary;
+  bootstrapBrokers?: string;
+  checkCommand?: string;
+}
+
+/** States in which an existing connection is reused instead of creating another. */
+const REUSABLE = new Set(['CREATING', 'AVAILABLE']);
+const FAILED = new Set(['FAILED', 'REJECTED', 'REJECTING', 'INACTIVE', 'DELETING', 'DEACTIVATING']);
+
+const CHECK_AUTH: Record<VpcAuthentication, string> = { SASL_IAM: 'iam', SASL_SCRAM: 'scram', TLS: 'tls' };
+
+function parseRequest(ctx: CommandContext<CreateOptions>): { request: VpcConnectionRequest; arnRegion: string; timeoutMs: number; pollMs: number } {
+  const o = ctx.options;
+  const arn = clusterArnOption(ctx, o.clusterArn, true);
+  const vpcId = checkEc2Id('vpc', requiredString(o.vpcId, '--vpc-id', 'the client VPC, e.g. --vpc-id vpc-0123456789abcdef0'), '--vpc-id');
+  const subnetIds = stringList(o.subnets).map((s, i) => checkEc2Id('subnet', s, `--subnets[${i}]`));
+  if (subnetIds.length === 0) throw inputError({ path: '--subnets' }, 'missing --subnets', 'client subnet IDs in the cluster\'s AZs, e.g. --subnets subnet-aaa,subnet-bbb');
+  const securityGroupIds = stringList(o.securityGroups).map((s, i) => checkEc2Id('sg', s, `--security-groups[${i}]`));
+  if (securityGroupIds.length === 0) throw inputError({ path: '--security-groups' }, 'missing --security-groups', 'one or more security group IDs, e.g. --security-groups sg-0123456789abcdef0');
+  const auth = requiredString(o.authentication, '--authentication', VPC_AUTHENTICATIONS.join(', ')).toUpperCase();
+  if (!(VPC_AUTHENTICATIONS as readonly string[]).includes(auth)) {
+    throw inputError({ path: '--authentication' }, `unknown scheme "${o.authentication}"`, VPC_AUTHENTICATIONS.join(', '));
+  }
+  const duration = (text: string, flag: string): number => {
+    try {
+      const ms = parseDurationMs(text);
+      if (ms <= 0) throw new UnitParseError(text, 'a positive duration');
+      return ms;
+    } catch (error) {
+      if (error instanceof UnitParseError) throw inputError({ path: flag }, `found "${text}"`, 'a duration such as 30m or 90s');
+      throw error;
+    }
+  };
+  if (o.wait && !o.execute) throw usageError('--wait needs --execute', 'without --execute nothing is created, so there is nothing to wait for');
+  return {
+    request: { clusterArn: arn.arn, vpcId, subnetIds: [...new Set(subnetIds)], securityGroupIds: [...new Set(securityGroupIds)], authentication: auth as VpcAuthentication },
+    arnRegion: arn.region,
+    timeoutMs: duration(o.timeout, '--timeout'),
+    pollMs: duration(o.pollInterval, '--poll-interval'),
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(interrupted());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(interrupted('interrupted while waiting; the VPC connection keeps being created, see `mskctl vpc-connection describe`'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export async function run(ctx: CommandContext<CreateOptions>): Promise<CommandResult<CreateResult>> {
+  const { request, arnRegion, timeoutMs, pollMs } = parseRequest(ctx);
+  const clusterArn = parseClusterArn(request.clusterArn);
+  return withAws(ctx, arnRegion, async (clients) => {
+    const facts = await gatherPreflightFacts(clients, request, clusterArn, ctx.log);
+    const checks = runPreflight(facts);
+    const passed = preflightPassed(checks);
+    const existing = (await listVpcConnections(clients)).filter((c) => c.targetClusterArn === request.clusterArn && c.vpcId === request.vpcId);
+    const reusable = existing.find((c) => REUSABLE.has(c.state ?? ''));
+    for (const other of existing.filter((c) => c !== reusable)) {
+      ctx.log.warn(`an earlier VPC connection for this cluster and VPC is ${other.state}: ${other.arn}`);
+    }
+    const result: CreateResult = {
+      request,
+      region: facts.region,
+      callerAccount: facts.callerAccount,
+      checks,
+      preflight: passed ? 'passed' : 'failed',
+      action: 'plan',
+      executed: ctx.options.execute,
+      plan: [],
+    };
+
+    if (reusable) {
+      result.action = 'existing';
+      result.connection = reusable;
+      result.plan.push(`a VPC connection for this cluster and VPC already exists: ${reusable.arn} (${reusable.state}); nothing to create`);
+      if (reusable.authentication && reusable.authentication !== request.authentication) {
+        result.plan.push(`note: it uses ${reusable.authentication}, not ${request.authentication}`);
+      }
+    } else if (!passed) {
+      result.action = ctx.options.execute ? 'blocked' : 'plan';
+      result.plan.push('preflight failed: fix the checks marked fail, then run again; nothing was created');
+    } else if (!ctx.options.execute) {
+      result.plan.push(
+        `would create a VPC connection from ${request.vpcId} (${request.subnetIds.join(', ')}; security groups ${request.securityGroupIds.join(', ')}) to ${request.clusterArn} with ${request.authentication}`,
+        'run again with --execute to create it (add --wait to wait until it is AVAILABLE)',
+      );
+    } else {
+      ctx.log.info(`creating a VPC connection from ${request.vpcId} to ${clusterArn.name} (${request.authentication})`);
+      result.connection = await createVpcConnection(clients, request);
+      result.action = 'created';
+      result.plan.push(`created ${result.connection.arn} (${result.connection.state ?? 'CREATING'})`);
+    }
+
+    const connection = result.connection;
+    if (connection && ctx.options.execute && ctx.options.wait) {
+      const started = Date.now();
+      let state = connection.state;
+      let last: string | undefined;
+      while (state !== 'AVAILABLE' && !FAILED.has(state ?? '')) {
+        const elapsed = Date.now() - started;
+        if (elapsed >= timeoutMs) {
+          throw operationalError(
+            `timed out after ${formatDuration(Math.round(elapsed / 1000))} waiting for ${connection.arn} to become AVAILABLE (state ${state ?? 'unknown'})`,
+            `it may still finish: check with \`mskctl vpc-connection describe ${connection.arn}\`, or wait longer with --timeout`,
+            'VPC_CONNECTION_TIMEOUT',
+          );
+        }
+        await sleep(Math.min(pollMs, timeoutMs - elapsed), ctx.signal);
+        const now = await describeVpcConnection(clients, connection.arn);
+        state = now?.state ?? 'DELETED';
+        if (now) Object.assign(connection, { ...now, targetClusterArn: now.targetClusterArn ?? connection.targetClusterArn });
+        else connection.state = state;
+        const line = `waiting for ${connection.arn}: ${state} after ${formatDuration(Math.round((Date.now() - started) / 1000))}`;
+        if (state !== last || !ctx.log.live) ctx.log.info(line);
+        last = state;
+      }
+    }
+
+    if (connection?.state === 'AVAILABLE') {
+      result.bootstrapBrokers = await getVpcConnectivityBootstrap(clients, request.clusterArn, request.authentication);
+      if (result.bootstrapBrokers) {
+        result.checkCommand = `mskctl check --bootstrap ${result.bootstrapBrokers} --auth ${CHECK_AUTH[request.authentication]} --region ${facts.region}`;
+      } else {
+        ctx.log.warn(`the cluster reports no multi-VPC bootstrap string for ${AUTH_LABEL[request.authentication]}`);
+      }
+    } else if (connection && FAILED.has(connection.state ?? '')) {
+      result.plan.push(`the VPC connection ended ${connection.state}${connection.state === 'REJECTED' ? ': the cluster owner rejected it' : ''}`);
+    } else if (connection && ctx.options.execute && !ctx.options.wait) {
+      result.plan.push(`follow it with: mskctl vpc-connection describe ${connection.arn}`);
+    }
+
+    const connectionFailed = connection !== undefined && FAILED.has(connection.state ?? '');
+    return { data: result, table: renderCreate, exitCode: !passed || connectionFailed ? 1 : 0 };
+  });
+}
+
+const STATUS_MARK: Record<Check['status'], string> = { pass: 'pass', fail: 'FAIL', warn: 'warn', skip: 'skip' };
+
+export function renderChecks(checks: Check[], options: RenderOptions): string {
+  const color = (s: Check['status']): string =>
+    s === 'pass' ? paint(options, 'green', STATUS_MARK[s]) : s === 'fail' ? paint(options, 'red', STATUS_MARK[s]) : paint(options, 'yellow', STATUS_MARK[s]);
+  const table = formatTable(['check', 'status', 'reason'], checks.map((c) => [c.name, color(c.status), c.reason]), options, 'Preflight');
+  const fixes = checks.filter((c) => c.fix && c.status !== 'pass').map((c) => `  ${c.name}:\n    ${c.fix}`);
+  return fixes.length ? `${table}\nTo fix:\n${fixes.join('\n')}` : table;
+}
+
+function renderCreate(r: CreateResult, options: RenderOptions): string {
+  const lines = [renderChecks(r.checks, options), ''];
+  lines.push(...r.plan);
+  if (r.connection) {
+    lines.push('', `VPC connection: ${r.connection.arn}`, `state: ${r.connection.state ?? 'unknown'}`);
+  }
+  if (r.bootstrapBrokers) lines.push(`bootstrap (${AUTH_LABEL[r.request.authentication]}, multi-VPC): ${r.bootstrapBrokers}`);
+  if (r.checkCommand) lines.push('', 'test it from a client in the VPC:', `  ${r.checkCommand}`);
+  return lines.join('\n');
+}
