@@ -18,6 +18,14 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      {
+        // the real AWS SDK clients, via the built CLI, against a local fake endpoint (test/aws/fake-aws.ts)
+        test: {
+          name: 'aws',
+          include: ['test/aws/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });

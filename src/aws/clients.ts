@@ -93,7 +93,10 @@ export interface AwsClients {
 }
 
 /** Creates clients on first use and reuses them; destroy() closes their sockets so the process can exit. */
-export function createAwsClients(settings: AwsSettings): AwsClients {
+export function createAwsClients(settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): AwsClients {
+  // mskctl supports the Node versions in package.json "engines"; the SDK's own Node-version notice is noise
+  // for users of a CLI (they cannot act on it here), so it is off unless the user sets the variable
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let kafka: KafkaClient | undefined;
   let ec2: EC2Client | undefined;
   let sts: STSClient | undefined;

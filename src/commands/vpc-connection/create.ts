@@ -157,7 +157,7 @@ export async function run(ctx: CommandContext<CreateOptions>): Promise<CommandRe
         state = now?.state ?? 'DELETED';
         if (now) Object.assign(connection, { ...now, targetClusterArn: now.targetClusterArn ?? connection.targetClusterArn });
         else connection.state = state;
-        const line = `waiting for ${connection.arn}: ${state} after ${formatDuration(Math.round((Date.now() - started) / 1000))}`;
+        const line = `waiting for ${connection.arn}: ${state} after ${((Date.now() - started) / 1000).toFixed(1)} s`;
         if (state !== last || !ctx.log.live) ctx.log.info(line);
         last = state;
       }
