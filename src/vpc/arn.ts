@@ -1,29 +1,15 @@
-/** MSK cluster ARNs: arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>. */
+/**
+ * ARNs and EC2 IDs for the multi-VPC commands. Cluster ARNs are parsed by the one parser in src/auth/policy.ts;
+ * this module adds the ARN text itself and the VPC-connection and EC2 ID formats.
+ */
 import { inputError } from '../output/errors.js';
+import { clusterArn, parseClusterArn as parseClusterRef, type ClusterRef } from '../auth/policy.js';
 
-export interface ClusterArn {
-  arn: string;
-  partition: string;
-  region: string;
-  account: string;
-  name: string;
-  uuid: string;
-}
-
-const CLUSTER_ARN = /^arn:(aws[a-z-]*):kafka:([a-z0-9-]+):(\d{12}):cluster\/([^/\s]+)\/([^/\s]+)$/;
+export type ClusterArn = ClusterRef & { arn: string };
 
 export function parseClusterArn(text: string, flag = '--cluster-arn'): ClusterArn {
-  const match = CLUSTER_ARN.exec(text.trim());
-  if (!match) {
-    throw inputError({ path: flag }, `"${text}" is not an MSK cluster ARN`, 'arn:aws:kafka:<region>:<12-digit account>:cluster/<name>/<uuid>');
-  }
-  const [, partition, region, account, name, uuid] = match as unknown as [string, string, string, string, string, string];
-  return { arn: text.trim(), partition, region, account, name, uuid };
-}
-
-/** The ARN of a topic, group or transactional id of a cluster; `*` is allowed after the type. */
-export function clusterResourceArn(cluster: ClusterArn, type: 'topic' | 'group' | 'transactional-id', name: string): string {
-  return `arn:${cluster.partition}:kafka:${cluster.region}:${cluster.account}:${type}/${cluster.name}/${cluster.uuid}/${name}`;
+  const ref = parseClusterRef(text, flag);
+  return { ...ref, arn: clusterArn(ref) };
 }
 
 const VPC_CONNECTION_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:vpc-connection\/\S+$/;

@@ -4,7 +4,8 @@
  * statement by statement. Pure: no I/O, no SDK.
  */
 import { inputError } from '../output/errors.js';
-import { clusterResourceArn, type ClusterArn } from './arn.js';
+import { generatePolicy, POLICY_ROLES, type PolicyRole } from '../auth/policy.js';
+import type { ClusterArn } from './arn.js';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -30,25 +31,9 @@ export const VPC_CONNECTIVITY_ACTIONS = [
   'kafka:DescribeClusterV2',
 ] as const;
 
-/**
- * Data-plane (kafka-cluster:) actions per client role, least privilege, from the MSK developer guide's
- * kafka-actions page (see /work/shared/reference/msk-iam.md). A small local table: the `auth policy`
- * generator owns the full role set; keep these two in step.
- */
-export const DATA_PLANE_ROLES = {
-  producer: {
-    cluster: ['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently'],
-    topic: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-    group: [],
-  },
-  consumer: {
-    cluster: ['kafka-cluster:Connect'],
-    topic: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-    group: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
-  },
-} as const satisfies Record<string, { cluster: string[]; topic: string[]; group: string[] }>;
-export type DataPlaneRole = keyof typeof DATA_PLANE_ROLES;
-export const DATA_PLANE_ROLE_NAMES = Object.keys(DATA_PLANE_ROLES) as DataPlaneRole[];
+/** Data-plane roles: the same roles and kafka-cluster action sets as `mskctl auth policy` (src/auth/policy.ts). */
+export const DATA_PLANE_ROLE_NAMES: readonly PolicyRole[] = POLICY_ROLES;
+export type DataPlaneRole = PolicyRole;
 
 export interface GeneratePolicyOptions {
   cluster: ClusterArn;
@@ -57,10 +42,18 @@ export interface GeneratePolicyOptions {
   /** IAM role or user ARNs allowed to connect (advanced form) */
   principals: string[];
   dataPlane: DataPlaneRole[];
-  /** topic names or patterns for data-plane statements (default "*") */
+  /** topic names or patterns for the data-plane statements */
   topics: string[];
-  /** consumer group names or patterns (default "*") */
+  /** consumer group ids or patterns */
   groups: string[];
+  /** transactional ids or patterns (transactional-producer) */
+  transactionalIds: string[];
+}
+
+export interface GeneratedClusterPolicy {
+  policy: PolicyDocument;
+  /** what the data-plane part assumes or leaves out (from the auth policy generator), for stderr */
+  notes: string[];
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -70,7 +63,7 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-export function generateClusterPolicy(options: GeneratePolicyOptions): PolicyDocument {
+export function generateClusterPolicy(options: GeneratePolicyOptions): GeneratedClusterPolicy {
   options.accounts.forEach((account, i) => {
     if (!ACCOUNT_ID.test(account)) throw inputError({ path: `--account[${i}]` }, `"${account}" is not an AWS account ID`, 'a 12-digit account ID such as 111122223333');
   });
@@ -97,31 +90,34 @@ export function generateClusterPolicy(options: GeneratePolicyOptions): PolicyDoc
       Resource: options.cluster.arn,
     },
   ];
-  const roles = unique(options.dataPlane) as DataPlaneRole[];
-  if (roles.length > 0) {
-    const pick = (kind: 'cluster' | 'topic' | 'group'): string[] => unique(roles.flatMap((role) => [...DATA_PLANE_ROLES[role][kind]]));
-    const topics = options.topics.length > 0 ? options.topics : ['*'];
-    const groups = options.groups.length > 0 ? options.groups : ['*'];
-    statements.push({ Sid: 'MskctlDataPlaneCluster', Effect: 'Allow', Principal: principal(), Action: pick('cluster'), Resource: options.cluster.arn });
-    statements.push({
-      Sid: 'MskctlDataPlaneTopics',
-      Effect: 'Allow',
-      Principal: principal(),
-      Action: pick('topic'),
-      Resource: topics.map((t) => clusterResourceArn(options.cluster, 'topic', t)),
-    });
-    const groupActions = pick('group');
-    if (groupActions.length > 0) {
-      statements.push({
-        Sid: 'MskctlDataPlaneGroups',
-        Effect: 'Allow',
-        Principal: principal(),
-        Action: groupActions,
-        Resource: groups.map((g) => clusterResourceArn(options.cluster, 'group', g)),
-      });
+  // data plane: the identity-policy statements of `auth policy` for each role, merged per resource type
+  // (all roles share the same topics, groups and transactional ids), with the principals added
+  const notes: string[] = [];
+  const merged = new Map<string, { actions: string[]; resources: string[] }>();
+  for (const role of unique(options.dataPlane) as DataPlaneRole[]) {
+    const generated = generatePolicy({ role, cluster: options.cluster, topics: options.topics, groups: options.groups, transactionalIds: options.transactionalIds });
+    notes.push(...generated.notes);
+    for (const st of generated.policy.Statement) {
+      const entry = merged.get(st.Sid) ?? { actions: [], resources: [] };
+      entry.actions = unique([...entry.actions, ...st.Action]);
+      entry.resources = unique([...entry.resources, ...st.Resource]);
+      merged.set(st.Sid, entry);
     }
   }
-  return { Version: '2012-10-17', Statement: statements };
+  for (const [sid, entry] of merged) {
+    statements.push({
+      Sid: `MskctlDataPlane${sid}`,
+      Effect: 'Allow',
+      Principal: principal(),
+      Action: entry.actions,
+      Resource: entry.resources.length === 1 ? entry.resources[0]! : entry.resources,
+    });
+  }
+  // "--groups is not used by --role producer" is moot when another role in the list uses the groups
+  const relevant = notes.filter(
+    (note) => !((note.startsWith('--groups is not used') && merged.has('Groups')) || (note.startsWith('--transactional-ids is not used') && merged.has('TransactionalIds'))),
+  );
+  return { policy: { Version: '2012-10-17', Statement: statements }, notes: unique(relevant) };
 }
 
 /** Validates the structure of a policy document; `where` names the file and locates problems. */

@@ -147,7 +147,7 @@ export function runPreflight(facts: PreflightFacts): Check[] {
       add(name, 'skip', 'the cluster was not found');
     }
   } else {
-    add('cluster exists', 'pass', `${cluster.name ?? facts.clusterArn.name} found`);
+    add('cluster exists', 'pass', `${cluster.name ?? facts.clusterArn.clusterName} found`);
     add('cluster is ACTIVE', cluster.state === 'ACTIVE' ? 'pass' : 'fail', `state is ${cluster.state ?? 'unknown'}`, cluster.state === 'ACTIVE' ? undefined : 'wait until the cluster is ACTIVE and run again');
     const provisioned = cluster.type === 'PROVISIONED';
     add('cluster is Provisioned', provisioned ? 'pass' : 'fail', `cluster type is ${cluster.type ?? 'unknown'}`, provisioned ? undefined : 'multi-VPC connectivity is available for Provisioned clusters only');

@@ -43,6 +43,22 @@ describe('cluster-policy generate (offline)', () => {
     expect(policy.Statement[0]!.Resource).toBe(CLUSTER_ARN);
   });
 
+  it('advanced form: a role principal with the data-plane actions of `auth policy --role consumer`', () => {
+    const run = mskctl(['cluster-policy', 'generate', '--cluster-arn', CLUSTER_ARN, '--principal', 'arn:aws:iam::444455556666:role/billing', '--data-plane', 'consumer', '--topics', 'orders', '--groups', 'billing', '--output', 'json']);
+    expect(run.status).toBe(0);
+    const policy = JSON.parse(run.stdout) as { Statement: Array<{ Sid: string; Principal: { AWS: string }; Action: string[]; Resource: string }> };
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(['MskctlVpcConnectivity', 'MskctlDataPlaneCluster', 'MskctlDataPlaneTopics', 'MskctlDataPlaneGroups']);
+    expect(policy.Statement.every((s) => s.Principal.AWS === 'arn:aws:iam::444455556666:role/billing')).toBe(true);
+    expect(policy.Statement[3]).toMatchObject({ Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: 'arn:aws:kafka:us-east-1:111122223333:group/orders/0a1b2c3d-1111-2222-3333-444455556666-2/billing' });
+  });
+
+  it('passes on the role notes (as --data-plane advice) on stderr', () => {
+    const run = mskctl(['cluster-policy', 'generate', '--cluster-arn', CLUSTER_ARN, '--account', '444455556666', '--data-plane', 'producer', '--topics', 'orders']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('warning: Java clients from Kafka 3.0 on are idempotent by default (enable.idempotence=true): use --data-plane idempotent-producer');
+    expect(JSON.parse(run.stdout)).toHaveProperty('Statement');
+  });
+
   it('rejects a malformed account with exit 2', () => {
     const run = mskctl(['cluster-policy', 'generate', '--cluster-arn', CLUSTER_ARN, '--account', '4444']);
     expect(run.status).toBe(2);

@@ -67,7 +67,7 @@ export async function run(ctx: CommandContext<PutOptions>): Promise<CommandResul
       executed: ctx.options.execute,
     };
     if (result.action === 'plan' && ctx.options.execute) {
-      ctx.log.info(`writing the cluster policy of ${cluster.name} (replacing version ${current?.currentVersion ?? 'none'})`);
+      ctx.log.info(`writing the cluster policy of ${cluster.clusterName} (replacing version ${current?.currentVersion ?? 'none'})`);
       result.newVersion = await putClusterPolicy(clients, cluster.arn, JSON.stringify(desired), current?.currentVersion);
       result.action = 'applied';
     }

@@ -132,7 +132,7 @@ export async function run(ctx: CommandContext<CreateOptions>): Promise<CommandRe
         'run again with --execute to create it (add --wait to wait until it is AVAILABLE)',
       );
     } else {
-      ctx.log.info(`creating a VPC connection from ${request.vpcId} to ${clusterArn.name} (${request.authentication})`);
+      ctx.log.info(`creating a VPC connection from ${request.vpcId} to ${clusterArn.clusterName} (${request.authentication})`);
       result.connection = await createVpcConnection(clients, request);
       result.action = 'created';
       result.plan.push(`created ${result.connection.arn} (${result.connection.state ?? 'CREATING'})`);

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkEc2Id, checkVpcConnectionArn, clusterResourceArn, parseClusterArn } from '../../../src/vpc/arn.js';
+import { checkEc2Id, checkVpcConnectionArn, parseClusterArn } from '../../../src/vpc/arn.js';
 
 describe('cluster ARNs and EC2 IDs', () => {
   it('parses a cluster ARN in any partition', () => {
-    expect(parseClusterArn('arn:aws-cn:kafka:cn-north-1:111122223333:cluster/a-b/0a1b-2')).toEqual({
-      arn: 'arn:aws-cn:kafka:cn-north-1:111122223333:cluster/a-b/0a1b-2',
-      partition: 'aws-cn',
-      region: 'cn-north-1',
-      account: '111122223333',
-      name: 'a-b',
-      uuid: '0a1b-2',
-    });
-    expect(clusterResourceArn(parseClusterArn('arn:aws:kafka:us-east-1:111122223333:cluster/c/u-1'), 'group', '*')).toBe('arn:aws:kafka:us-east-1:111122223333:group/c/u-1/*');
+    const arn = 'arn:aws-cn:kafka:cn-north-1:111122223333:cluster/a-b/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5';
+    expect(parseClusterArn(arn)).toEqual({ arn, partition: 'aws-cn', region: 'cn-north-1', account: '111122223333', clusterName: 'a-b', clusterUuid: '6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5' });
   });
 
   it('rejects other ARNs and malformed IDs with exit 2 and the expected form', () => {

@@ -7,16 +7,18 @@ import {
   formatPolicyChanges,
   generateClusterPolicy,
   validatePolicyDocument,
+  type GeneratePolicyOptions,
   type PolicyDocument,
 } from '../../../src/vpc/cluster-policy.js';
 
 const ARN = 'arn:aws:kafka:us-east-1:111122223333:cluster/orders/0a1b2c3d-1111-2222-3333-444455556666-2';
 const cluster = parseClusterArn(ARN);
-const base = { cluster, accounts: [] as string[], principals: [] as string[], dataPlane: [] as Array<'producer' | 'consumer'>, topics: [] as string[], groups: [] as string[] };
+const base: GeneratePolicyOptions = { cluster, accounts: [], principals: [], dataPlane: [], topics: [], groups: [], transactionalIds: [] };
+const gen = (options: Partial<GeneratePolicyOptions>): PolicyDocument => generateClusterPolicy({ ...base, ...options }).policy;
 
 describe('generateClusterPolicy', () => {
   it('basic form: the four control-plane actions for the accounts, on the cluster only', () => {
-    const policy = generateClusterPolicy({ ...base, accounts: ['444455556666'] });
+    const policy = gen({ accounts: ['444455556666'] });
     expect(policy).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -32,7 +34,7 @@ describe('generateClusterPolicy', () => {
   });
 
   it('advanced form: roles as principals and data-plane actions on topic and group ARNs', () => {
-    const policy = generateClusterPolicy({ ...base, principals: ['arn:aws:iam::444455556666:role/orders-app'], dataPlane: ['consumer'], topics: ['orders', 'payments-*'], groups: ['orders-svc'] });
+    const policy = gen({ principals: ['arn:aws:iam::444455556666:role/orders-app'], dataPlane: ['consumer'], topics: ['orders', 'payments-*'], groups: ['orders-svc'] });
     const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
     expect(bySid.MskctlDataPlaneCluster).toMatchObject({ Action: ['kafka-cluster:Connect'], Resource: ARN, Principal: { AWS: 'arn:aws:iam::444455556666:role/orders-app' } });
     expect(bySid.MskctlDataPlaneTopics).toMatchObject({
@@ -44,12 +46,12 @@ describe('generateClusterPolicy', () => {
     });
     expect(bySid.MskctlDataPlaneGroups).toMatchObject({
       Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
-      Resource: ['arn:aws:kafka:us-east-1:111122223333:group/orders/0a1b2c3d-1111-2222-3333-444455556666-2/orders-svc'],
+      Resource: 'arn:aws:kafka:us-east-1:111122223333:group/orders/0a1b2c3d-1111-2222-3333-444455556666-2/orders-svc',
     });
   });
 
   it('a producer gets no read or group actions (least privilege)', () => {
-    const policy = generateClusterPolicy({ ...base, accounts: ['444455556666'], dataPlane: ['producer'] });
+    const policy = gen({ accounts: ['444455556666'], dataPlane: ['producer'], topics: ['orders'] });
     const actions = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions).toContain('kafka-cluster:WriteData');
     expect(actions).not.toContain('kafka-cluster:ReadData');
@@ -57,16 +59,28 @@ describe('generateClusterPolicy', () => {
     expect(actions.some((a) => String(a).endsWith('*'))).toBe(false);
   });
 
+  it('reuses the auth policy roles: several roles merge per resource type; their notes are returned', () => {
+    const { policy, notes } = generateClusterPolicy({ ...base, accounts: ['444455556666'], dataPlane: ['idempotent-producer', 'consumer'], topics: ['orders'], groups: ['billing'] });
+    const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.MskctlDataPlaneCluster!.Action).toEqual(['kafka-cluster:Connect', 'kafka-cluster:WriteDataIdempotently']);
+    expect(bySid.MskctlDataPlaneTopics!.Action).toEqual(['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData', 'kafka-cluster:ReadData']);
+    expect(bySid.MskctlDataPlaneTopics!.Resource).toBe('arn:aws:kafka:us-east-1:111122223333:topic/orders/0a1b2c3d-1111-2222-3333-444455556666-2/orders');
+    expect(notes).toEqual([]);
+    expect(generateClusterPolicy({ ...base, accounts: ['444455556666'], dataPlane: ['producer'], topics: ['*'] }).notes.join(' ')).toMatch(/idempotent|"\*"/);
+    // the auth generator's own input rules apply: a consumer needs groups
+    expect(() => gen({ accounts: ['444455556666'], dataPlane: ['consumer'], topics: ['orders'] })).toThrow(/needs --groups/);
+  });
+
   it('rejects bad accounts and principals, and an empty principal list', () => {
-    expect(() => generateClusterPolicy({ ...base, accounts: ['12345'] })).toThrow(MskctlError);
-    expect(() => generateClusterPolicy({ ...base, principals: ['arn:aws:iam::444455556666:group/devs'] })).toThrow(/not an IAM role or user ARN/);
-    expect(() => generateClusterPolicy(base)).toThrow(/no account or principal/);
+    expect(() => gen({ accounts: ['12345'] })).toThrow(MskctlError);
+    expect(() => gen({ principals: ['arn:aws:iam::444455556666:group/devs'] })).toThrow(/not an IAM role or user ARN/);
+    expect(() => gen({})).toThrow(/no account or principal/);
   });
 });
 
 describe('validatePolicyDocument', () => {
   it('accepts a generated policy and a single statement object', () => {
-    const generated = generateClusterPolicy({ ...base, accounts: ['444455556666'] });
+    const generated = gen({ accounts: ['444455556666'] });
     expect(validatePolicyDocument(generated)).toEqual(generated);
     const single = validatePolicyDocument({ Version: '2012-10-17', Statement: generated.Statement[0] });
     expect(single.Statement).toHaveLength(1);
@@ -123,7 +137,7 @@ describe('evaluateAccess', () => {
 });
 
 describe('diffPolicies', () => {
-  const one = generateClusterPolicy({ ...base, accounts: ['444455556666'] });
+  const one = gen({ accounts: ['444455556666'] });
   it('is empty for equal policies, whatever the order of list items', () => {
     const reordered = structuredClone(one);
     (reordered.Statement[0]!.Action as string[]).reverse();
@@ -131,7 +145,7 @@ describe('diffPolicies', () => {
   });
 
   it('shows added principals and removed actions of a statement by Sid', () => {
-    const changed = generateClusterPolicy({ ...base, accounts: ['444455556666', '777788889999'] });
+    const changed = gen({ accounts: ['444455556666', '777788889999'] });
     (changed.Statement[0]!.Action as string[]).pop();
     const changes = diffPolicies(one, changed);
     expect(changes).toEqual([
@@ -145,7 +159,7 @@ describe('diffPolicies', () => {
   });
 
   it('treats everything as added when there is no current policy, and shows removed statements', () => {
-    const advanced = generateClusterPolicy({ ...base, accounts: ['444455556666'], dataPlane: ['producer'] });
+    const advanced = gen({ accounts: ['444455556666'], dataPlane: ['producer'], topics: ['orders'] });
     expect(diffPolicies(undefined, one).map((c) => c.kind)).toEqual(['add']);
     expect(diffPolicies(advanced, one).filter((c) => c.kind === 'remove').map((c) => c.statement)).toEqual(['Sid MskctlDataPlaneCluster', 'Sid MskctlDataPlaneTopics']);
   });
