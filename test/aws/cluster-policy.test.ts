@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { CLUSTER_ARN, FakeAws } from './fake-aws.js';
-import { mskctlAsync } from './cli.js';
+import { awsEnv, mskctlAsync } from './cli.js';
 import { mskctl, ROOT } from '../cli/run-cli.js';
 
 let fake: FakeAws;
@@ -100,6 +100,18 @@ describe('cluster-policy get', () => {
     expect(result.currentVersion).toBe('E3B0C44298FC1C');
     expect(result.policy.Statement[0]!.Sid).toBe('AllowClientAccount');
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${POLICY_PATH}`]);
+  });
+
+  it('takes the cluster ARN and region from a named context', async () => {
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `contexts:\n  orders-prod:\n    clusterArn: ${CLUSTER_ARN}\n    region: us-east-1\n`);
+    const env = awsEnv({ MSKCTL_CONFIG: config });
+    delete env.AWS_REGION;
+    const run = await mskctlAsync(['cluster-policy', 'get', '--context', 'orders-prod', '--endpoint-url', fake.url], { env });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('(version E3B0C44298FC1C)');
+    expect(fake.requests.map((r) => r.path)).toEqual([POLICY_PATH]);
+    expect(String(fake.requests[0]!.headers.authorization)).toMatch(/\/us-east-1\/kafka\/aws4_request/);
   });
 
   it('says when the cluster has no policy (exit 0)', async () => {

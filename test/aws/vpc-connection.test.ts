@@ -3,6 +3,9 @@
  * endpoint, asserting exit codes, output and the requests AWS would have received.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CLUSTER_ARN,
   CLUSTER_SUBNETS,
@@ -259,6 +262,38 @@ describe('vpc-connection create', () => {
     expect(run.stderr).toContain('hint: it may still finish: check with `mskctl vpc-connection describe');
   });
 
+  it('exits 1 when the connection disappears while waiting', async () => {
+    fake.createSequence = ['CREATING', 'CREATING'];
+    let removed = false;
+    const run = await mskctlAsync(createArgs({ extra: ['--execute', '--wait'] }), {
+      onStderr: (stderr) => {
+        if (!removed && stderr.includes('waiting for')) {
+          removed = true;
+          fake.connections.clear();
+        }
+      },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('state: DELETED');
+  });
+
+  it('Ctrl-C while waiting stops cleanly with exit 130 and says the connection keeps being created', async () => {
+    fake.createSequence = ['CREATING', ...Array.from({ length: 10_000 }, () => 'CREATING')];
+    let sent = false;
+    const run = await mskctlAsync(createArgs({ extra: ['--execute', '--wait'] }), {
+      onStderr: (stderr, child) => {
+        if (!sent && stderr.includes('waiting for')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.status).toBe(130);
+    expect(run.stderr).toContain('error: interrupted while waiting; the VPC connection keeps being created, see `mskctl vpc-connection describe`');
+    expect(fake.requestsFor('CreateVpcConnection')).toHaveLength(1);
+  });
+
   it('finds the existing connection for the same cluster and VPC instead of creating another', async () => {
     const existing = fake.addConnection();
     const run = await mskctlAsync(createArgs({ extra: ['--execute', '--wait'] }));
@@ -296,6 +331,15 @@ describe('vpc-connection create', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(fake.requestsFor('DescribeClusterV2')).toHaveLength(1); // not retried
     expect(fake.requestsFor('CreateVpcConnection')).toHaveLength(0);
+    expectNoSecrets(run);
+  });
+
+  it('--verbose adds the AWS settings and a stack trace, still without secrets', async () => {
+    fake.script('DescribeClusterV2', { status: 403, error: 'ForbiddenException', message: 'not authorized' });
+    const run = await mskctlAsync(createArgs({ extra: ['--verbose'] }));
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain(`AWS: region us-east-1, profile (default chain), endpoint ${fake.url}, 5 attempts, standard retries`);
+    expect(run.stderr).toMatch(/\n\s+at /);
     expectNoSecrets(run);
   });
 
@@ -411,6 +455,20 @@ describe('vpc-connection list, describe, delete', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('does not exist (already deleted?); nothing to do');
     expect(fake.requestsFor('DeleteVpcConnection')).toHaveLength(0);
+  });
+
+  it('--profile takes credentials and region from the shared config files (fromIni)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mskctl-aws-'));
+    writeFileSync(join(dir, 'credentials'), '[client-admin]\naws_access_key_id = AKIAPROFILEKEY000002\naws_secret_access_key = profileSecretKeyForTests000000000000000\n');
+    writeFileSync(join(dir, 'config'), '[profile client-admin]\nregion = eu-west-1\n');
+    const env = awsEnv({ AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') });
+    delete env.AWS_REGION;
+    const run = await mskctlAsync(['vpc-connection', 'list', '--profile', 'client-admin', '--endpoint-url', fake.url], { env });
+    expect(run.status).toBe(0);
+    const auth = String(fake.requestsFor('ListVpcConnections')[0]!.headers.authorization);
+    expect(auth).toContain('Credential=AKIAPROFILEKEY000002/');
+    expect(auth).toMatch(/\/eu-west-1\/kafka\/aws4_request/);
+    expect(run.stdout + run.stderr).not.toContain('profileSecretKeyForTests');
   });
 
   it('without any region (no flag, AWS_REGION, context or ARN) is a usage error', async () => {

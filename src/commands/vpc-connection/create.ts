@@ -43,7 +43,8 @@ export interface CreateResult {
 
 /** States in which an existing connection is reused instead of creating another. */
 const REUSABLE = new Set(['CREATING', 'AVAILABLE']);
-const FAILED = new Set(['FAILED', 'REJECTED', 'REJECTING', 'INACTIVE', 'DELETING', 'DEACTIVATING']);
+// DELETED: DescribeVpcConnection no longer finds it
+const FAILED = new Set(['FAILED', 'REJECTED', 'REJECTING', 'INACTIVE', 'DELETING', 'DEACTIVATING', 'DELETED']);
 
 const CHECK_AUTH: Record<VpcAuthentication, string> = { SASL_IAM: 'iam', SASL_SCRAM: 'scram', TLS: 'tls' };
 
