@@ -304,6 +304,20 @@ describe('vpc-connection create', () => {
     expect(run.stdout).toContain(fake.bootstrap.bootstrapBrokerStringVpcConnectivitySaslIam);
   });
 
+  it('without ListVpcConnections permission: the plan warns and goes on, --execute refuses (exit 3)', async () => {
+    const denied = { status: 403, error: 'ForbiddenException', message: 'not authorized to perform: kafka:ListVpcConnections' };
+    fake.script('ListVpcConnections', denied);
+    const plan = await mskctlAsync(createArgs());
+    expect(plan.status).toBe(0);
+    expect(plan.stderr).toMatch(/warning: cannot list this account's VPC connections .*access denied/);
+    expect(plan.stdout).toContain('would create');
+    fake.script('ListVpcConnections', denied);
+    const execute = await mskctlAsync(createArgs({ extra: ['--execute'] }));
+    expect(execute.status).toBe(3);
+    expect(execute.stderr).toMatch(/error: kafka:ListVpcConnections: access denied/);
+    expect(fake.requestsFor('CreateVpcConnection')).toHaveLength(0);
+  });
+
   it('running create twice makes one connection', async () => {
     const first = await mskctlAsync(createArgs({ extra: ['--execute', '--wait'] }));
     const second = await mskctlAsync(createArgs({ extra: ['--execute', '--wait'] }));

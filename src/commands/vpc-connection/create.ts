@@ -4,7 +4,7 @@
  */
 import { describeVpcConnection, createVpcConnection, getVpcConnectivityBootstrap, listVpcConnections } from '../../aws/msk.js';
 import { gatherPreflightFacts } from '../../aws/vpc-facts.js';
-import { interrupted, operationalError, inputError, usageError } from '../../output/errors.js';
+import { interrupted, operationalError, inputError, usageError, MskctlError } from '../../output/errors.js';
 import { formatTable, paint, type RenderOptions } from '../../output/render.js';
 import { parseDurationMs, UnitParseError, formatDuration } from '../../sizing/units.js';
 import { checkEc2Id, parseClusterArn } from '../../vpc/arn.js';
@@ -101,7 +101,15 @@ export async function run(ctx: CommandContext<CreateOptions>): Promise<CommandRe
     const facts = await gatherPreflightFacts(clients, request, clusterArn, ctx.log);
     const checks = runPreflight(facts);
     const passed = preflightPassed(checks);
-    const existing = (await listVpcConnections(clients)).filter((c) => c.targetClusterArn === request.clusterArn && c.vpcId === request.vpcId);
+    let connections: VpcConnectionSummary[] = [];
+    try {
+      connections = await listVpcConnections(clients);
+    } catch (error) {
+      // a plan can go on without it; creating cannot, since re-running must not make a second connection
+      if (ctx.options.execute || !(error instanceof MskctlError) || error.code !== 'AWS_ACCESS_DENIED') throw error;
+      ctx.log.warn(`cannot list this account's VPC connections (${error.message}); the plan does not know whether one exists already`);
+    }
+    const existing = connections.filter((c) => c.targetClusterArn === request.clusterArn && c.vpcId === request.vpcId);
     const reusable = existing.find((c) => REUSABLE.has(c.state ?? ''));
     for (const other of existing.filter((c) => c !== reusable)) {
       ctx.log.warn(`an earlier VPC connection for this cluster and VPC is ${other.state}: ${other.arn}`);
