@@ -2,12 +2,14 @@
  * `mskctl vpc-connection create`: preflight, then (with --execute) CreateVpcConnection, optionally waiting
  * until the connection is AVAILABLE. Re-running for the same cluster and VPC reuses the existing connection.
  */
-import { describeVpcConnection, createVpcConnection, getVpcConnectivityBootstrap, listVpcConnections } from '../../aws/msk.js';
+import { createVpcConnection, getVpcConnectivityBootstrap, listVpcConnections } from '../../aws/msk.js';
+import { waitForVpcConnection } from '../../aws/vpc-connection-wait.js';
 import { gatherPreflightFacts } from '../../aws/vpc-facts.js';
-import { interrupted, operationalError, inputError, usageError, MskctlError } from '../../output/errors.js';
+import { inputError, usageError, MskctlError } from '../../output/errors.js';
 import { formatTable, paint, type RenderOptions } from '../../output/render.js';
-import { parseDurationMs, UnitParseError, formatDuration } from '../../sizing/units.js';
+import { parseDurationMs, UnitParseError } from '../../sizing/units.js';
 import { checkEc2Id, parseClusterArn } from '../../vpc/arn.js';
+import { decideCreate, ENDED_STATES } from '../../vpc/create-plan.js';
 import { AUTH_LABEL, preflightPassed, runPreflight } from '../../vpc/preflight.js';
 import { VPC_AUTHENTICATIONS, type Check, type VpcAuthentication, type VpcConnectionRequest, type VpcConnectionSummary } from '../../vpc/types.js';
 import { withAws } from '../aws-session.js';
@@ -40,11 +42,6 @@ export interface CreateResult {
   bootstrapBrokers?: string;
   checkCommand?: string;
 }
-
-/** States in which an existing connection is reused instead of creating another. */
-const REUSABLE = new Set(['CREATING', 'AVAILABLE']);
-// DELETED: DescribeVpcConnection no longer finds it
-const FAILED = new Set(['FAILED', 'REJECTED', 'REJECTING', 'INACTIVE', 'DELETING', 'DEACTIVATING', 'DELETED']);
 
 const CHECK_AUTH: Record<VpcAuthentication, string> = { SASL_IAM: 'iam', SASL_SCRAM: 'scram', TLS: 'tls' };
 
@@ -79,24 +76,10 @@ function parseRequest(ctx: CommandContext<CreateOptions>): { request: VpcConnect
   };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(interrupted());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(interrupted('interrupted while waiting; the VPC connection keeps being created, see `mskctl vpc-connection describe`'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export async function run(ctx: CommandContext<CreateOptions>): Promise<CommandResult<CreateResult>> {
   const { request, arnRegion, timeoutMs, pollMs } = parseRequest(ctx);
   const clusterArn = parseClusterArn(request.clusterArn);
+  const execute = ctx.options.execute;
   return withAws(ctx, arnRegion, async (clients) => {
     const facts = await gatherPreflightFacts(clients, request, clusterArn, ctx.log);
     const checks = runPreflight(facts);
@@ -106,72 +89,33 @@ export async function run(ctx: CommandContext<CreateOptions>): Promise<CommandRe
       connections = await listVpcConnections(clients);
     } catch (error) {
       // a plan can go on without it; creating cannot, since re-running must not make a second connection
-      if (ctx.options.execute || !(error instanceof MskctlError) || error.code !== 'AWS_ACCESS_DENIED') throw error;
+      if (execute || !(error instanceof MskctlError) || error.code !== 'AWS_ACCESS_DENIED') throw error;
       ctx.log.warn(`cannot list this account's VPC connections (${error.message}); the plan does not know whether one exists already`);
     }
-    const existing = connections.filter((c) => c.targetClusterArn === request.clusterArn && c.vpcId === request.vpcId);
-    const reusable = existing.find((c) => REUSABLE.has(c.state ?? ''));
-    for (const other of existing.filter((c) => c !== reusable)) {
-      ctx.log.warn(`an earlier VPC connection for this cluster and VPC is ${other.state}: ${other.arn}`);
-    }
+    const decision = decideCreate(request, passed, execute, connections);
+    for (const warning of decision.warnings) ctx.log.warn(warning);
     const result: CreateResult = {
       request,
       region: facts.region,
       callerAccount: facts.callerAccount,
       checks,
       preflight: passed ? 'passed' : 'failed',
-      action: 'plan',
-      executed: ctx.options.execute,
-      plan: [],
+      action: decision.action === 'create' ? 'created' : decision.action,
+      executed: execute,
+      plan: decision.plan,
+      connection: decision.connection,
     };
-
-    if (reusable) {
-      result.action = 'existing';
-      result.connection = reusable;
-      result.plan.push(`a VPC connection for this cluster and VPC already exists: ${reusable.arn} (${reusable.state}); nothing to create`);
-      if (reusable.authentication && reusable.authentication !== request.authentication) {
-        result.plan.push(`note: it uses ${reusable.authentication}, not ${request.authentication}`);
-      }
-    } else if (!passed) {
-      result.action = ctx.options.execute ? 'blocked' : 'plan';
-      result.plan.push('preflight failed: fix the checks marked fail, then run again; nothing was created');
-    } else if (!ctx.options.execute) {
-      result.plan.push(
-        `would create a VPC connection from ${request.vpcId} (${request.subnetIds.join(', ')}; security groups ${request.securityGroupIds.join(', ')}) to ${request.clusterArn} with ${request.authentication}`,
-        'run again with --execute to create it (add --wait to wait until it is AVAILABLE)',
-      );
-    } else {
+    if (decision.action === 'create') {
       ctx.log.info(`creating a VPC connection from ${request.vpcId} to ${clusterArn.clusterName} (${request.authentication})`);
       result.connection = await createVpcConnection(clients, request);
-      result.action = 'created';
       result.plan.push(`created ${result.connection.arn} (${result.connection.state ?? 'CREATING'})`);
+    }
+    if (result.connection && execute && ctx.options.wait) {
+      result.connection = await waitForVpcConnection(clients, result.connection, { timeoutMs, pollMs, signal: ctx.signal, log: ctx.log });
     }
 
     const connection = result.connection;
-    if (connection && ctx.options.execute && ctx.options.wait) {
-      const started = Date.now();
-      let state = connection.state;
-      let last: string | undefined;
-      while (state !== 'AVAILABLE' && !FAILED.has(state ?? '')) {
-        const elapsed = Date.now() - started;
-        if (elapsed >= timeoutMs) {
-          throw operationalError(
-            `timed out after ${formatDuration(Math.round(elapsed / 1000))} waiting for ${connection.arn} to become AVAILABLE (state ${state ?? 'unknown'})`,
-            `it may still finish: check with \`mskctl vpc-connection describe ${connection.arn}\`, or wait longer with --timeout`,
-            'VPC_CONNECTION_TIMEOUT',
-          );
-        }
-        await sleep(Math.min(pollMs, timeoutMs - elapsed), ctx.signal);
-        const now = await describeVpcConnection(clients, connection.arn);
-        state = now?.state ?? 'DELETED';
-        if (now) Object.assign(connection, { ...now, targetClusterArn: now.targetClusterArn ?? connection.targetClusterArn });
-        else connection.state = state;
-        const line = `waiting for ${connection.arn}: ${state} after ${((Date.now() - started) / 1000).toFixed(1)} s`;
-        if (state !== last || !ctx.log.live) ctx.log.info(line);
-        last = state;
-      }
-    }
-
+    const ended = connection !== undefined && ENDED_STATES.has(connection.state ?? '');
     if (connection?.state === 'AVAILABLE') {
       result.bootstrapBrokers = await getVpcConnectivityBootstrap(clients, request.clusterArn, request.authentication);
       if (result.bootstrapBrokers) {
@@ -179,14 +123,12 @@ export async function run(ctx: CommandContext<CreateOptions>): Promise<CommandRe
       } else {
         ctx.log.warn(`the cluster reports no multi-VPC bootstrap string for ${AUTH_LABEL[request.authentication]}`);
       }
-    } else if (connection && FAILED.has(connection.state ?? '')) {
+    } else if (ended) {
       result.plan.push(`the VPC connection ended ${connection.state}${connection.state === 'REJECTED' ? ': the cluster owner rejected it' : ''}`);
-    } else if (connection && ctx.options.execute && !ctx.options.wait) {
+    } else if (connection && execute && !ctx.options.wait) {
       result.plan.push(`follow it with: mskctl vpc-connection describe ${connection.arn}`);
     }
-
-    const connectionFailed = connection !== undefined && FAILED.has(connection.state ?? '');
-    return { data: result, table: renderCreate, exitCode: !passed || connectionFailed ? 1 : 0 };
+    return { data: result, table: renderCreate, exitCode: !passed || ended ? 1 : 0 };
   });
 }
 
