@@ -40,7 +40,9 @@ export function resolveAwsSettings(global: GlobalOptions, env: NodeJS.ProcessEnv
   const context = resolveContext(global.context, env);
   const region = global.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? context?.region ?? arnRegion;
   const profile = global.profile ?? context?.profile;
-  const endpointUrl = global.endpointUrl ?? env.AWS_ENDPOINT_URL;
+  // --endpoint-url applies to every client (a local emulator serves them all on one port); without it the
+  // SDK itself honours AWS_ENDPOINT_URL and the per-service AWS_ENDPOINT_URL_KAFKA / _EC2 / _STS (VPC endpoints)
+  const endpointUrl = global.endpointUrl;
   if (endpointUrl !== undefined) {
     let parsed: URL;
     try {

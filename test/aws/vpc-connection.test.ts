@@ -485,6 +485,14 @@ describe('vpc-connection list, describe, delete', () => {
     expect(run.stdout + run.stderr).not.toContain('profileSecretKeyForTests');
   });
 
+  it('without --endpoint-url, the per-service AWS_ENDPOINT_URL_* variables route each client (VPC endpoints)', async () => {
+    const env = awsEnv({ AWS_ENDPOINT_URL_KAFKA: fake.url, AWS_ENDPOINT_URL_EC2: fake.url, AWS_ENDPOINT_URL_STS: fake.url });
+    const args = createArgs().filter((a, i, all) => a !== '--endpoint-url' && all[i - 1] !== '--endpoint-url');
+    const run = await mskctlAsync(args, { env });
+    expect(run.status).toBe(0);
+    expect(new Set(fake.requests.map((r) => r.service))).toEqual(new Set(['kafka', 'ec2', 'sts']));
+  });
+
   it('without any region (no flag, AWS_REGION, context or ARN) is a usage error', async () => {
     const env = awsEnv();
     delete env.AWS_REGION;
