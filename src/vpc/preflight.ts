@@ -244,9 +244,13 @@ export function runPreflight(facts: PreflightFacts): Check[] {
   if (facts.securityGroups.length === 0) {
     add(egressName, 'skip', 'no security group was found');
   } else {
-    const targets = vpc?.cidrBlocks.length ? vpc.cidrBlocks : facts.subnets.map((s) => s.cidrBlock).filter((c): c is string => c !== undefined);
+    // the connection's endpoints live in the chosen subnets: egress must reach those (not every VPC CIDR,
+    // which may include secondary ranges the subnets are not in)
+    const subnetCidrs = facts.subnets.filter((s) => s.vpcId === request.vpcId).map((s) => s.cidrBlock).filter((c): c is string => c !== undefined);
+    const targets = subnetCidrs.length > 0 ? subnetCidrs : (vpc?.cidrBlocks ?? []);
     const verdict = evaluateEgress(facts.securityGroups, targets);
-    const fixTarget = targets[0] ?? '0.0.0.0/0';
+    // one rule for the VPC block holding all the subnets keeps the suggested fix short
+    const fixTarget = vpc?.cidrBlocks.find((block) => targets.every((t) => cidrContains(block, t))) ?? targets[0] ?? '0.0.0.0/0';
     add(egressName, verdict.status, verdict.reason, verdict.status === 'pass' ? undefined : egressFixCommand(facts.securityGroups[0]!.groupId, fixTarget, facts.region));
   }
   return checks;

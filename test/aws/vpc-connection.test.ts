@@ -180,7 +180,7 @@ describe('vpc-connection create', () => {
     { check: 'security groups exist in the VPC', reason: /sg-0ccccccccccccccc3 is in vpc-0f9e8d7c6b5a40312/, args: { securityGroups: [SG_KAFKA, SG_OTHER_VPC] } },
     {
       check: 'security groups allow outbound TCP 14001-14100',
-      reason: /no outbound rule allows TCP 14001-14100 to 10.20.0.0\/16/,
+      reason: /no outbound rule allows TCP 14001-14100 to 10.20.1.0\/24, 10.20.2.0\/24/,
       args: { securityGroups: [SG_HTTPS_ONLY] },
       fix: /aws ec2 authorize-security-group-egress --region us-east-1 --group-id sg-0bbbbbbbbbbbbbbb2 --ip-permissions 'IpProtocol=tcp,FromPort=14001,ToPort=14100,IpRanges=\[\{CidrIp=10\.20\.0\.0\/16,Description="MSK multi-VPC connectivity"\}\]'/,
     },

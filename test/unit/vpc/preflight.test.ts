@@ -122,6 +122,17 @@ describe('runPreflight', () => {
     );
   });
 
+  it('checks egress towards the chosen subnets, not secondary VPC ranges they are not in', () => {
+    const vpc = { vpcId: VPC, cidrBlocks: ['10.20.0.0/16', '100.64.0.0/16'] };
+    const checks = runPreflight(facts({ vpc, securityGroups: [sg('sg-1', [rule({ ipv4Ranges: ['10.20.0.0/16'] })])] }));
+    expect(check(checks, 'security groups allow outbound TCP 14001-14100').status).toBe('pass');
+    const narrow = runPreflight(facts({ vpc, securityGroups: [sg('sg-1', [rule({ ipv4Ranges: ['10.20.1.0/24'] })])] }));
+    const egress = check(narrow, 'security groups allow outbound TCP 14001-14100');
+    expect(egress).toMatchObject({ status: 'fail', reason: 'no outbound rule allows TCP 14001-14100 to 10.20.1.0/24, 10.20.2.0/24' });
+    // the fix names the VPC block that holds both subnets
+    expect(egress.fix).toContain('CidrIp=10.20.0.0/16,');
+  });
+
   it('fails when the region differs from the cluster ARN', () => {
     expect(check(runPreflight(facts({ region: 'eu-west-1' })), 'same region').status).toBe('fail');
   });
