@@ -61,8 +61,52 @@ const CLUSTER_ARN_OPTION: OptionSpec = {
   description: 'the MSK cluster ARN (default: the context\'s clusterArn)',
 };
 
+// `mskctl size` workload flags (one workload); a workload file takes the same fields (see README "Sizing")
+const SIZE_OPTIONS: OptionSpec[] = [
+  { flags: '--name <name>', description: 'workload name (default "workload")' },
+  { flags: '--rate <rate>', description: 'messages per second, e.g. 1000/s, 150k/s, 60000/min' },
+  { flags: '--avg-size <size>', description: 'average message size with a unit, e.g. 30KB (1000 B) or 30KiB (1024 B)' },
+  { flags: '--max-size <size>', description: 'largest message size (default: the average)' },
+  { flags: '--groups <n>', description: 'consumer groups reading all of it (egress = ingress × groups)' },
+  { flags: '--topics <n>', description: 'number of topics' },
+  { flags: '--partitions <n>', description: 'partitions per topic' },
+  { flags: '--partitions-total <n>', description: 'partitions in total (instead of --partitions)' },
+  { flags: '--retention <duration>', description: 'retention, e.g. 72h, 7d' },
+  { flags: '--replication-factor <n>', description: 'Provisioned Standard replication factor (default 3)' },
+  { flags: '--compacted', description: 'the topics are compacted' },
+  { flags: '--auth <mechanisms>', description: 'authentication the clients can use: iam, scram, tls, plaintext, unauthenticated', repeatable: true },
+  { flags: '--needs-broker-config', description: 'needs broker-level configuration' },
+  { flags: '--needs-zookeeper', description: 'needs ZooKeeper access' },
+  { flags: '--not-splittable', description: 'must stay on one cluster' },
+  { flags: '--connections <n>', description: 'concurrent client connections' },
+  { flags: '--request-rate <rate>', description: 'client requests per second' },
+  { flags: '--target <type>', description: 'what --check gates on', defaultValue: 'serverless', choices: ['serverless', 'standard', 'express'] },
+  { flags: '--check', description: 'exit 1 when any workload does not fit the --target', defaultValue: false },
+  HEADROOM_OPTION,
+  QUOTAS_OPTION,
+];
+
 export const COMMANDS: CommandSpec[] = [
   // one entry per command; handlers are loaded lazily with import()
+  {
+    name: 'size',
+    summary: 'size workloads: derived figures, MSK Serverless quota check, Standard/Express brokers, monthly cost',
+    arguments: ['[file]'],
+    examples: [
+      'mskctl size fixtures/workloads/worked-example.yaml',
+      'mskctl size --rate 1000/s --avg-size 15KB --max-size 1MB --groups 1 --topics 10 --partitions 5 --retention 7d --auth iam',
+      'mskctl size workloads.yaml --check --target serverless --headroom 70%',
+    ],
+    options: SIZE_OPTIONS,
+    load: () => import('./commands/size.js'),
+  },
+  {
+    name: 'quotas',
+    summary: 'the MSK limits and prices in use, each with its source, date and confidence',
+    examples: ['mskctl quotas', 'mskctl quotas --quotas raised-quotas.yaml --output yaml'],
+    options: [QUOTAS_OPTION],
+    load: () => import('./commands/quotas.js'),
+  },
   {
     name: 'auth',
     summary: 'MSK IAM: generate or inspect a token, generate a least-privilege IAM policy',
