@@ -1,8 +1,9 @@
 /**
  * The real-Kafka test harness: two independent single-node KRaft clusters ("source" and "target") on
  * 127.0.0.1, from Apache Kafka jars that Maven resolves from Maven Central, each with the listeners
- * PLAINTEXT, SCRAM (SASL_PLAINTEXT, SCRAM-SHA-512), IAM (SASL_SSL, OAUTHBEARER validated like MSK IAM),
- * IAM_REAUTH (the same with a short connections.max.reauth.ms) and TLS (mutual TLS).
+ * PLAINTEXT, SCRAM (SASL_PLAINTEXT, SCRAM-SHA-512), SCRAM_TLS (SASL_SSL, SCRAM-SHA-512), IAM (SASL_SSL,
+ * OAUTHBEARER validated like MSK IAM), IAM_REAUTH (the same with a short connections.max.reauth.ms) and TLS
+ * (SSL; mutual TLS when the client presents a certificate).
  *
  * startHarness() reuses brokers that already answer (the MSKCTL_TEST_* environment variables, or the state
  * file a previous `npm run kafka:start` left in .kafka/), otherwise starts new ones on free ports, waits until
@@ -32,6 +33,8 @@ export interface ClusterEndpoints {
   /** host:port of each listener */
   plaintext: string;
   scram: string;
+  /** SASL_SSL with SCRAM-SHA-512 (MSK's 9096) */
+  scramTls: string;
   iam: string;
   iamReauth: string;
   tls: string;
@@ -133,6 +136,7 @@ export function harnessEnv(e: HarnessEndpoints): Record<string, string> {
     const prefix = `MSKCTL_TEST_${cluster.name.toUpperCase()}_`;
     out[prefix + 'PLAINTEXT'] = cluster.plaintext;
     out[prefix + 'SCRAM'] = cluster.scram;
+    out[prefix + 'SCRAM_TLS'] = cluster.scramTls;
     out[prefix + 'IAM'] = cluster.iam;
     out[prefix + 'IAM_REAUTH'] = cluster.iamReauth;
     out[prefix + 'TLS'] = cluster.tls;
@@ -145,10 +149,10 @@ export function harnessEnv(e: HarnessEndpoints): Record<string, string> {
 export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): HarnessEndpoints | undefined {
   const cluster = (name: ClusterName): ClusterEndpoints | undefined => {
     const p = `MSKCTL_TEST_${name.toUpperCase()}_`;
-    const [plaintext, scram, iam, iamReauth, tls] = ['PLAINTEXT', 'SCRAM', 'IAM', 'IAM_REAUTH', 'TLS'].map((k) => env[p + k]);
-    if (!plaintext || !scram || !iam || !iamReauth || !tls) return undefined;
+    const [plaintext, scram, scramTls, iam, iamReauth, tls] = ['PLAINTEXT', 'SCRAM', 'SCRAM_TLS', 'IAM', 'IAM_REAUTH', 'TLS'].map((k) => env[p + k]);
+    if (!plaintext || !scram || !scramTls || !iam || !iamReauth || !tls) return undefined;
     const logFile = env[p + 'LOG'];
-    return { name, plaintext, scram, iam, iamReauth, tls, ...(logFile ? { logFile } : {}) };
+    return { name, plaintext, scram, scramTls, iam, iamReauth, tls, ...(logFile ? { logFile } : {}) };
   };
   const source = cluster('source');
   const target = cluster('target');
@@ -434,6 +438,7 @@ async function startClusterOnce(plan: ClusterPlan): Promise<RunningBroker> {
       name: plan.name,
       plaintext: at('PLAINTEXT'),
       scram: at('SCRAM'),
+      scramTls: at('SCRAM_TLS'),
       iam: at('IAM'),
       iamReauth: at('IAM_REAUTH'),
       tls: at('TLS'),
