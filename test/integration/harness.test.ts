@@ -224,6 +224,16 @@ describe(`Kafka ${h.kafkaVersion} harness`, () => {
       expect(await connectError(kafka)).toMatch(/certificate|self[- ]signed|unable to (get|verify)/i);
     });
 
+    it('the TLS listener refuses a client certificate from another CA', async () => {
+      const kafka = await createKafka({
+        ...clientOptions(h.target, 'tls'),
+        certFile: h.tls.untrustedClientCertFile,
+        keyFile: h.tls.untrustedClientKeyFile,
+        retry: { retries: 0 },
+      });
+      expect(await connectError(kafka)).toBeDefined();
+    });
+
     it('the TLS listener also serves clients without a certificate (MSK 9094 with unauthenticated access)', async () => {
       const kafka = await createKafka({ brokers: [h.target.tls], auth: 'plaintext', ssl: true, caFile: h.tls.caFile, retry: { retries: 0 } });
       expect(await connectError(kafka)).toBeUndefined();

@@ -47,7 +47,16 @@ export interface HarnessEndpoints {
   kafkaVersion: string;
   source: ClusterEndpoints;
   target: ClusterEndpoints;
-  tls: { caFile: string; otherCaFile: string; clientCertFile: string; clientKeyFile: string; clientPrincipal: string };
+  tls: {
+    caFile: string;
+    otherCaFile: string;
+    clientCertFile: string;
+    clientKeyFile: string;
+    /** signed by the other CA: the TLS listener refuses it */
+    untrustedClientCertFile: string;
+    untrustedClientKeyFile: string;
+    clientPrincipal: string;
+  };
   scram: { mechanism: 'scram-sha-512'; admin: ScramTestUser; restricted: ScramTestUser };
   iam: {
     region: string;
@@ -122,6 +131,8 @@ export function harnessEnv(e: HarnessEndpoints): Record<string, string> {
     MSKCTL_TEST_OTHER_CA_FILE: e.tls.otherCaFile,
     MSKCTL_TEST_CLIENT_CERT_FILE: e.tls.clientCertFile,
     MSKCTL_TEST_CLIENT_KEY_FILE: e.tls.clientKeyFile,
+    MSKCTL_TEST_UNTRUSTED_CLIENT_CERT_FILE: e.tls.untrustedClientCertFile,
+    MSKCTL_TEST_UNTRUSTED_CLIENT_KEY_FILE: e.tls.untrustedClientKeyFile,
     MSKCTL_TEST_SCRAM_USER: e.scram.admin.username,
     MSKCTL_TEST_SCRAM_PASSWORD: e.scram.admin.password,
     MSKCTL_TEST_SCRAM_RESTRICTED_USER: e.scram.restricted.username,
@@ -167,6 +178,8 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): HarnessE
       otherCaFile: env.MSKCTL_TEST_OTHER_CA_FILE ?? '',
       clientCertFile: env.MSKCTL_TEST_CLIENT_CERT_FILE ?? '',
       clientKeyFile: env.MSKCTL_TEST_CLIENT_KEY_FILE ?? '',
+      untrustedClientCertFile: env.MSKCTL_TEST_UNTRUSTED_CLIENT_CERT_FILE ?? '',
+      untrustedClientKeyFile: env.MSKCTL_TEST_UNTRUSTED_CLIENT_KEY_FILE ?? '',
       clientPrincipal: 'CN=mskctl-test-client',
     },
     scram: { mechanism: 'scram-sha-512', admin: SCRAM_USERS.admin, restricted: SCRAM_USERS.restricted },
@@ -644,6 +657,8 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
       otherCaFile: tlsMaterial.otherCaFile,
       clientCertFile: tlsMaterial.clientCertFile,
       clientKeyFile: tlsMaterial.clientKeyFile,
+      untrustedClientCertFile: tlsMaterial.untrustedClientCertFile,
+      untrustedClientKeyFile: tlsMaterial.untrustedClientKeyFile,
       clientPrincipal: tlsMaterial.clientPrincipal,
     },
     scram: { mechanism: 'scram-sha-512', admin: SCRAM_USERS.admin, restricted: SCRAM_USERS.restricted },

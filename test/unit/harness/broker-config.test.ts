@@ -14,6 +14,8 @@ const tls: TlsMaterial = {
   brokerKeystorePassword: 'pw',
   clientCertFile: '/t/client.pem',
   clientKeyFile: '/t/client.key',
+  untrustedClientCertFile: '/t/untrusted-client.pem',
+  untrustedClientKeyFile: '/t/untrusted-client.key',
   clientPrincipal: 'CN=mskctl-test-client',
 };
 
@@ -71,7 +73,7 @@ describe('harness environment', () => {
       kafkaVersion: '3.9.2',
       source: cluster('source', 2000),
       target: cluster('target', 3000),
-      tls: { caFile: '/t/ca.pem', otherCaFile: '/t/other-ca.pem', clientCertFile: '/t/client.pem', clientKeyFile: '/t/client.key', clientPrincipal: 'CN=mskctl-test-client' },
+      tls: { caFile: '/t/ca.pem', otherCaFile: '/t/other-ca.pem', clientCertFile: '/t/client.pem', clientKeyFile: '/t/client.key', untrustedClientCertFile: '/t/u.pem', untrustedClientKeyFile: '/t/u.key', clientPrincipal: 'CN=mskctl-test-client' },
       scram: { mechanism: 'scram-sha-512', admin: SCRAM_USERS.admin, restricted: SCRAM_USERS.restricted },
       iam: { region: 'us-east-1', reauthMs: 15000, ...IAM_IDENTITIES },
       restrictedAllowedPrefix: 'allowed-',
