@@ -119,6 +119,8 @@ export function requestedVersion(env: NodeJS.ProcessEnv = process.env): string {
 
 interface StateFile extends HarnessEndpoints {
   pids: number[];
+  /** the run directory every broker's command line names */
+  runDir: string;
   startedAt: string;
   startMs: number;
 }
@@ -194,7 +196,9 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): HarnessE
 
 export function readState(root: string, version: string): StateFile | undefined {
   try {
-    return JSON.parse(readFileSync(stateFile(root, version), 'utf8')) as StateFile;
+    const state = JSON.parse(readFileSync(stateFile(root, version), 'utf8')) as StateFile;
+    // state files written before runDir was recorded: the detached run directory then in use
+    return { ...state, runDir: state.runDir ?? join(root, '.kafka', `run-${version}`) };
   } catch {
     return undefined;
   }
@@ -226,6 +230,18 @@ export function iamDenialReason(cluster: ClusterEndpoints, errorMessage: string)
 
 // ---------------------------------------------------------------------------------------------------------
 // probing
+
+/**
+ * true when pid is still a broker of ours: alive, and its command line names our run directory (a pid from
+ * an old state file may since belong to someone else's process, which we must never signal)
+ */
+function isOurBroker(pid: number, runDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runDir + '/');
+  } catch {
+    return false;
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -533,20 +549,24 @@ function killOwnedOnExit(): void {
  * A tiny detached watchdog: if this process dies without stopping its brokers (SIGKILL, crash), the watchdog
  * stops them, so no broker outlives the test run that started it. It exits as soon as the brokers are gone.
  */
-function startWatchdog(pids: number[]): void {
+function startWatchdog(pids: number[], runDir: string): void {
   const code = `
-    const [parent, ...pids] = process.argv.slice(1).map(Number);
+    const fs = require('node:fs');
+    const [runDir, parentText, ...pidTexts] = process.argv.slice(1);
+    const parent = Number(parentText);
+    const pids = pidTexts.map(Number);
     const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
-    const signal = (s) => { for (const p of pids) { try { process.kill(p, s); } catch {} } };
+    const ours = (p) => { try { return fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').includes(runDir + '/'); } catch { return false; } };
+    const signal = (s) => { for (const p of pids) { if (ours(p)) { try { process.kill(p, s); } catch {} } } };
     const timer = setInterval(() => {
-      if (!pids.some(alive)) process.exit(0);
+      if (!pids.some(ours)) process.exit(0);
       if (!alive(parent)) {
         clearInterval(timer);
         signal('SIGTERM');
         setTimeout(() => { signal('SIGKILL'); process.exit(0); }, 10000);
       }
     }, 1000);`;
-  const watchdog = spawn(process.execPath, ['-e', code, String(process.pid), ...pids.map(String)], { detached: true, stdio: 'ignore' });
+  const watchdog = spawn(process.execPath, ['-e', code, runDir, String(process.pid), ...pids.map(String)], { detached: true, stdio: 'ignore' });
   watchdog.unref();
 }
 
@@ -590,12 +610,12 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
   // 2. brokers left running by `npm run kafka:start` in this checkout
   const state = readState(root, version);
   if (state) {
-    if (state.pids.every(isAlive) && (await allAnswer(state))) {
+    if (state.pids.every((pid) => isOurBroker(pid, state.runDir)) && (await allAnswer(state))) {
       log(`harness: reusing the Kafka ${version} brokers from ${stateFile(root, version)} (pids ${state.pids.join(', ')})`);
       return publish(state, false, async () => undefined);
     }
     // ours (started from this checkout) but broken: clean up before starting afresh
-    await Promise.all(state.pids.map((pid) => stopChild(pid, 5000)));
+    await Promise.all(state.pids.filter((pid) => isOurBroker(pid, state.runDir)).map((pid) => stopChild(pid, 5000)));
     await rm(stateFile(root, version), { force: true });
   }
 
@@ -666,10 +686,10 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
     restrictedAllowedPrefix: RESTRICTED_ALLOWED_PREFIX,
   };
   const pids = brokers.map((b) => b.child.pid).filter((p): p is number => p !== undefined);
-  if (!options.detached) startWatchdog(pids);
+  if (!options.detached) startWatchdog(pids, runDir);
   const startMs = Date.now() - began;
   if (options.detached) {
-    const stateData: StateFile = { ...endpoints, pids, startedAt: new Date(began).toISOString(), startMs };
+    const stateData: StateFile = { ...endpoints, pids, runDir, startedAt: new Date(began).toISOString(), startMs };
     await writeFile(stateFile(root, version), JSON.stringify(stateData, null, 2) + '\n');
   }
   log(`harness: Kafka ${version} ready in ${(startMs / 1000).toFixed(1)} s: source ${source.endpoints.plaintext}, target ${target.endpoints.plaintext}`);
@@ -694,7 +714,7 @@ export async function stopHarness(): Promise<void> {
 export async function stopFromState(root: string, version: string, log: (line: string) => void): Promise<boolean> {
   const state = readState(root, version);
   if (!state) return false;
-  await Promise.all(state.pids.map((pid) => stopChild(pid)));
+  await Promise.all(state.pids.filter((pid) => isOurBroker(pid, state.runDir)).map((pid) => stopChild(pid)));
   await rm(stateFile(root, version), { force: true });
   log(`harness: stopped Kafka ${version} (pids ${state.pids.join(', ')})`);
   return true;
