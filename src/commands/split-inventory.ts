@@ -15,9 +15,11 @@ export interface SplitInventoryOptions {
   auth?: string;
   username?: string;
   passwordEnv?: string;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
+  /** false with --no-tls (SCRAM over SASL_PLAINTEXT) */
+  tls?: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
   insecureSkipVerify?: boolean;
   sample?: string;
   topics?: string;
@@ -51,18 +53,19 @@ async function connectionOptions(ctx: CommandContext<SplitInventoryOptions>): Pr
     retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 3000 },
     requestTimeoutMs: 30_000,
     logger: ctx.log,
-    caFile: o.caFile ?? context?.caFile,
-    certFile: o.certFile ?? context?.certFile,
-    keyFile: o.keyFile ?? context?.keyFile,
+    caFile: o.ca ?? context?.caFile,
+    certFile: o.cert ?? context?.certFile,
+    keyFile: o.key ?? context?.keyFile,
+    // flags named as in mskctl check; TLS unless --no-tls (SCRAM only) or plaintext
+    ssl: o.tls === false ? false : auth !== 'plaintext',
     insecureSkipVerify: o.insecureSkipVerify ?? context?.insecureSkipVerify,
   };
+  if (options.ssl === false && auth !== 'scram' && auth !== 'plaintext') throw usageError(`--no-tls: auth ${auth} always uses TLS`, '--no-tls only applies to --auth scram (SASL_PLAINTEXT listeners outside MSK)');
   if (auth === 'scram') {
     const passwordEnv = o.passwordEnv ?? context?.passwordEnv ?? DEFAULT_PASSWORD_ENV;
     options.username = o.username ?? context?.username;
     options.password = process.env[passwordEnv];
     if (options.password === undefined) throw usageError(`SCRAM needs a password: ${passwordEnv} is not set`, `export ${passwordEnv}=... (the password is never taken as a flag)`);
-    // a SCRAM listener without TLS exists (SASL_PLAINTEXT); with a CA file, TLS is on
-    options.ssl = options.caFile !== undefined || brokers.some((b) => /:9096$/.test(b));
   }
   if (auth === 'iam') {
     const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
