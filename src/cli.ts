@@ -106,6 +106,38 @@ export const COMMANDS: CommandSpec[] = [
       },
     ],
   },
+  {
+    name: 'check',
+    summary: 'stepwise connectivity diagnosis: parse, DNS, TCP, TLS, credentials/clock, token, SASL, metadata, optional produce/consume; exit 1 names the failing step',
+    examples: [
+      'mskctl check --bootstrap b-1.orders.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9098',
+      'mskctl check --bootstrap boot-abc123.c3.kafka-serverless.eu-west-1.amazonaws.com:9098 --produce-consume --output json',
+      'MSKCTL_SCRAM_PASSWORD=… mskctl check --bootstrap b-1.orders.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9096 --auth scram --username alice',
+      'mskctl check --context prod --topic orders --group billing --keep-going',
+    ],
+    options: [
+      { flags: '--bootstrap <brokers>', description: 'host:port[,host:port...] (default: the context\'s bootstrap)' },
+      { flags: '--auth <mode>', description: 'authentication (default: iam for ports 9098/9198 and MSK host names, else plaintext)', choices: ['iam', 'scram', 'tls', 'plaintext'] },
+      { flags: '--username <name>', description: 'SCRAM user name' },
+      { flags: '--password-env <var>', description: 'environment variable holding the SCRAM password (default MSKCTL_SCRAM_PASSWORD; prompted when unset and stdin is a terminal)' },
+      { flags: '--no-tls', description: 'SCRAM over a plaintext connection (SASL_PLAINTEXT; not offered by MSK)' },
+      { flags: '--ca <file>', description: 'PEM CA bundle to verify the brokers (default: the system roots)' },
+      { flags: '--cert <file>', description: 'client certificate (PEM) for --auth tls' },
+      { flags: '--key <file>', description: 'client private key (PEM) for --auth tls' },
+      { flags: '--insecure-skip-verify', description: 'do not verify the broker certificates (explicit opt-out; warned about)', defaultValue: false },
+      { flags: '--role-arn <arn>', description: 'IAM: assume this role and sign with its credentials' },
+      { flags: '--session-name <name>', description: 'IAM: pinned role session name (default: mskctl-<user>)' },
+      { flags: '--timeout <duration>', description: 'connect/handshake/request timeout per step (default 10s)' },
+      { flags: '--keep-going', description: 'run every step even after a failure', defaultValue: false },
+      { flags: '--produce-consume', description: 'round trip on a test topic: create it (if allowed), produce, consume, measure the latency (ms), clean up', defaultValue: false },
+      { flags: '--test-topic <name>', description: 'with --produce-consume: use this topic (and a group of the same name) instead of a generated mskctl-check-* one' },
+      { flags: '--duration <duration>', description: 'with --produce-consume: keep producing and consuming this long (e.g. 30s; exercises re-authentication)' },
+      { flags: '--interval <duration>', description: 'with --duration: one message per interval (default 1s)', hidden: true },
+      { flags: '--topic <name>', description: 'authorization probe: describe this topic' },
+      { flags: '--group <id>', description: 'authorization probe: describe this consumer group' },
+    ],
+    load: () => import('./commands/check.js'),
+  },
 ];
 
 function describeExamples(examples: string[]): string {
