@@ -254,7 +254,13 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
     const summary = `signed for ${scope?.region ?? '?'} with ${scope?.accessKey ?? '?'}, X-Amz-Expires ${inspection.expiresSeconds ?? '?'} s, ${inspection.secondsLeft !== undefined && inspection.secondsLeft > 0 ? `expires in ${describeSeconds(inspection.secondsLeft * 1000)}` : `expired at ${inspection.expiresAt ?? '?'}`}, session token ${inspection.sessionTokenPresent ? 'present' : 'absent'}`;
     const error = inspection.findings.find((f) => f.severity === 'error');
     if (error) {
-      return { status: 'fail', cause: tokenFindingCause(error.code), detail: `${error.message} (${summary})`, hint: error.hint ?? 'generate a new token; check the clock and the region', data };
+      const cause = tokenFindingCause(error.code);
+      // mskctl signed this token a moment ago: an expired or future token means the signing clock is off
+      const hint =
+        cause === 'TOKEN_EXPIRED' || cause === 'TOKEN_NOT_YET_VALID'
+          ? 'the token was signed just now, so the clock used for signing is off: sync this machine\'s clock (NTP); MSK rejects tokens outside their X-Amz-Date + X-Amz-Expires window'
+          : (error.hint ?? 'generate a new token; check the region');
+      return { status: 'fail', cause, detail: `${error.message} (${summary})`, hint, data };
     }
     const warning = inspection.findings.find((f) => f.severity === 'warning');
     if (warning) return { status: 'warn', detail: `${warning.message} (${summary})`, data };

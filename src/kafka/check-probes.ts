@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { ProbeError, type ClusterMetadata, type RoundTripOptions, type RoundTripResult } from '../check/types.js';
 import type { Operation } from '../check/causes.js';
+import type { Logger } from '../output/log.js';
 import { createKafka, type KafkaClientOptions } from './client.js';
 
 export interface CheckKafkaProbes {
@@ -46,9 +47,45 @@ function sleep(ms: number): Promise<void> {
 /** consumer retries (coordinator discovery); produce and admin requests are not retried */
 export const CONSUMER_RETRIES = 5;
 
+/**
+ * kafkajs drops the broker's error when it cannot find a group coordinator (it only says "Failed to find group
+ * coordinator" and logs the real error at debug level). This logger keeps the Kafka error types it sees in
+ * kafkajs' debug lines, and forwards to the user's logger at the level the user asked for.
+ */
+function errorTypeRecorder(logger: Logger | undefined): { logger: Logger; types: string[] } {
+  const types: string[] = [];
+  const record = (line: string): void => {
+    for (const m of line.matchAll(/"type":"([A-Z_]+)"/g)) types.push(m[1]!);
+    if (types.length > 20) types.splice(0, types.length - 20);
+  };
+  const forward: Logger = logger ?? { level: 'quiet', live: false, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+  return {
+    types,
+    logger: {
+      level: forward.level,
+      live: forward.live,
+      info: (m) => forward.info(m),
+      // client.ts routes kafkajs errors and warnings here: shown with --verbose only, as without the recorder
+      warn: (m) => {
+        record(m);
+        if (forward.level === 'verbose') forward.warn(m);
+      },
+      error: (m) => forward.error(m),
+      debug: (m) => {
+        record(m);
+        forward.debug(m);
+      },
+    },
+  };
+}
+
 export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: number }): CheckKafkaProbes {
+  const recorder = errorTypeRecorder(options.logger);
   const base: KafkaClientOptions = {
     ...options,
+    logger: recorder.logger,
+    // debug lines carry the errors kafkajs swallows; the recorder forwards only what the user's level shows
+    logLevel: 'debug',
     clientId: options.clientId ?? 'mskctl-check',
     connectionTimeoutMs: options.timeoutMs,
     authenticationTimeoutMs: options.timeoutMs,
@@ -215,7 +252,20 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
     async describeGroup(group) {
       const admin = await connectedAdmin(await sharedKafka(), 'describe-group');
       try {
-        const described = await during('describe-group', () => admin.describeGroups([group]));
+        // kafkajs finds the coordinator from the cached broker list: load the metadata first (it does not with retries 0)
+        await during('describe-group', () => admin.describeCluster());
+        recorder.types.length = 0;
+        const described = await during('describe-group', async () => {
+          try {
+            return await admin.describeGroups([group]);
+          } catch (error) {
+            const swallowed = recorder.types.find((t) => t !== 'GROUP_COORDINATOR_NOT_AVAILABLE') ?? recorder.types[0];
+            if ((error as Error).name === 'KafkaJSGroupCoordinatorNotFound' && swallowed) {
+              throw Object.assign(new ProbeError(`${(error as Error).message}: ${swallowed}`, 'describe-group', { cause: error }), { type: swallowed });
+            }
+            throw error;
+          }
+        });
         const g = described.groups[0];
         // kafkajs' type omits it, but the wire answer carries a per-group error code (30: GROUP_AUTHORIZATION_FAILED)
         const errorCode = (g as { errorCode?: number } | undefined)?.errorCode ?? 0;
