@@ -4,7 +4,7 @@
  */
 import { parseBootstrap, defaultAuthFor, type CheckAuthMode } from '../check/bootstrap.js';
 import type { CheckPlan } from '../check/run.js';
-import type { CheckProbes, CheckReport, CredentialsInfo, StepResult } from '../check/types.js';
+import type { CheckReport, CredentialsInfo, StepResult } from '../check/types.js';
 import { resolveContext, type Context } from '../config/contexts.js';
 import { inputError, usageError } from '../output/errors.js';
 import { formatTable, paint, type RenderOptions } from '../output/render.js';
@@ -177,43 +177,16 @@ export async function run(ctx: CommandContext<CheckOptions>): Promise<CommandRes
   };
   if (insecureSkipVerify) ctx.log.warn('TLS certificate verification is OFF (--insecure-skip-verify): the brokers are not authenticated');
 
-  const { lookupHost, tcpConnect, tlsHandshake, readPemFile } = await import('../check/network.js');
-  const { checkKafkaProbes } = await import('../kafka/check-probes.js');
-  const [caPem, certPem, keyPem] = await Promise.all([
-    caFile ? readPemFile(caFile, '--ca') : undefined,
-    certFile && auth === 'tls' ? readPemFile(certFile, '--cert') : undefined,
-    keyFile && auth === 'tls' ? readPemFile(keyFile, '--key') : undefined,
-  ]);
-  const kafka = checkKafkaProbes({
-    brokers: bootstrap.brokers.map((b) => `${b.host}:${b.port}`),
-    auth,
-    ssl: tls,
-    ...(username ? { username } : {}),
+  const { createCheckProbes } = await import('../check/probes.js');
+  const probes = await createCheckProbes({
+    plan,
+    ...(username !== undefined ? { username } : {}),
     ...(password !== undefined ? { password } : {}),
-    ...(caFile ? { caFile } : {}),
-    ...(auth === 'tls' ? { certFile, keyFile } : {}),
-    insecureSkipVerify,
-    ...(region ? { region } : {}),
-    ...(iam ? { tokenProvider: iam.tokens } : {}),
-    timeoutMs,
+    certFile,
+    keyFile,
+    ...(iam ? { tokens: iam.tokens, credentials: iam.credentials } : {}),
     logger: ctx.log,
   });
-  const notIam = (): never => {
-    throw new Error('not an IAM check');
-  };
-  const probes: CheckProbes = {
-    lookup: (host) => lookupHost(host, timeoutMs),
-    tcpConnect: (b) => tcpConnect(b, timeoutMs),
-    tlsHandshake: (b) => tlsHandshake(b, { timeoutMs, caPem, certPem, keyPem, insecureSkipVerify }),
-    credentials: iam?.credentials ?? notIam,
-    token: iam?.tokens ?? notIam,
-    authenticate: (b) => kafka.authenticate(`${b.host}:${b.port}`),
-    metadata: () => kafka.metadata(),
-    roundTrip: (rt) => kafka.roundTrip(rt),
-    describeTopic: (t) => kafka.describeTopic(t),
-    describeGroup: (g) => kafka.describeGroup(g),
-    close: () => kafka.close(),
-  };
 
   const { runCheck } = await import('../check/run.js');
   let report: CheckReport;
