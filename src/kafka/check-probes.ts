@@ -180,7 +180,9 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
         );
         await Promise.race([joined, allReceived, sleep(Math.max(options.timeoutMs, 10_000))]);
 
-        producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+        // one partition: the partitioner does not matter; naming it silences kafkajs' v2 migration warning
+        const { Partitioners } = (await import('kafkajs')).default;
+        producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 }, createPartitioner: Partitioners.DefaultPartitioner });
         open.add(producer);
         const p = producer;
         await during('produce', () => p.connect());
