@@ -10,7 +10,7 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport, StepResult } from '../../src/check/types.js';
 import { BIN, ROOT } from '../cli/run-cli.js';
-import { harnessEndpoints } from '../kafka/harness.js';
+import { harnessEndpoints, iamDenialReason } from '../kafka/harness.js';
 import type { IamTestIdentity } from '../kafka/credentials.js';
 
 const h = harnessEndpoints();
@@ -246,7 +246,8 @@ describe('mskctl check: failures → step, cause, exit 1', () => {
     expect(failed.hint).toMatch(/clock/);
     expect(run.stderr).toContain('MSKCTL_TEST_SIGNING_CLOCK_OFFSET is set');
     expect(step(run, 'sasl')).toMatchObject({ status: 'fail', cause: 'ACCESS_DENIED' });
-    expect(step(run, 'sasl').detail).toMatch(/Access denied/);
+    // the broker's validator says why it denied the token
+    expect(iamDenialReason(h.source, step(run, 'sasl').detail)).toMatch(/^token expired at/);
   });
 
   it('a token signed with the wrong secret: SASL step, access denied', async () => {
@@ -254,6 +255,7 @@ describe('mskctl check: failures → step, cause, exit 1', () => {
     expect(step(run, 'token').status).toBe('pass');
     const failed = expectFailure(run, 'sasl', 'ACCESS_DENIED');
     expect(failed.hint).toMatch(/access key or secret is wrong/);
+    expect(iamDenialReason(h.source, failed.detail)).toMatch(/^signature does not match/);
     expectNoSecrets(run, 'wrong/secret/NOT-THE-ONE-THE-BROKER-KNOWS');
   });
 
@@ -262,6 +264,7 @@ describe('mskctl check: failures → step, cause, exit 1', () => {
     expect(step(run, 'token').data).toMatchObject({ region: 'eu-west-1' });
     const failed = expectFailure(run, 'sasl', 'ACCESS_DENIED');
     expect(failed.hint).toContain('signed for eu-west-1');
+    expect(iamDenialReason(h.source, failed.detail)).toMatch(/token is for region eu-west-1/);
   });
 
   it('a CA that does not match: TLS step, certificate not trusted', async () => {
