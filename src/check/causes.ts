@@ -236,6 +236,14 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Diagnosis 
   }
   if (has('EAI_AGAIN') || has('ESERVFAIL')) return d('DNS_FAILED', 'the DNS server did not answer: check the resolver configuration and the network');
 
+  // --- timeouts (before TLS: a handshake that times out is not a protocol mismatch)
+  if (has('ETIMEDOUT') || has('ESOCKETTIMEDOUT') || /connection timeout|connect(ion)? timed out|timed out connecting/i.test(text)) {
+    return d(
+      'CONNECTION_TIMEOUT',
+      `no answer within ${timeout}: the port is filtered or unreachable. Check the security group (inbound ${ctx.port ?? 'the port'} from this client), NACLs, routing/peering, and that this machine is inside the VPC (private broker names resolve to private IPs)`,
+    );
+  }
+
   // --- TLS
   if (has('CERT_HAS_EXPIRED')) return d('TLS_CERT_EXPIRED', 'the broker certificate has expired (or this machine\'s clock is far off): renew the certificate or fix the clock');
   if (has('ERR_TLS_CERT_ALTNAME_INVALID') || /Hostname\/IP does not match certificate/i.test(text)) {
@@ -259,12 +267,6 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Diagnosis 
 
   // --- TCP
   if (has('ECONNREFUSED')) return d('CONNECTION_REFUSED', `nothing listens on port ${ctx.port ?? '?'} of ${ctx.host ?? 'the host'}: check the port (${ctx.auth} on MSK: ${portsFor(ctx.auth)}) and that this auth mode is enabled on the cluster`);
-  if (has('ETIMEDOUT') || has('ESOCKETTIMEDOUT') || /connection timeout|connect(ion)? timed out|timed out connecting/i.test(text)) {
-    return d(
-      'CONNECTION_TIMEOUT',
-      `no answer within ${timeout}: the port is filtered or unreachable. Check the security group (inbound ${ctx.port ?? 'the port'} from this client), NACLs, routing/peering, and that this machine is inside the VPC (private broker names resolve to private IPs)`,
-    );
-  }
   if (has('EHOSTUNREACH') || has('ENETUNREACH')) return d('CONNECTION_FAILED', 'no route to the broker: check routing, VPC peering/transit gateway, or the VPN');
   if (has('ECONNRESET') || /Connection closed|socket hang up|closed the connection/i.test(text)) {
     if (!ctx.tls) {
