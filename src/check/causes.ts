@@ -18,6 +18,7 @@ export type CauseCode =
   | 'CONNECTION_FAILED'
   | 'TLS_NOT_SPOKEN'
   | 'TLS_EXPECTED'
+  | 'SASL_EXPECTED'
   | 'TLS_UNTRUSTED'
   | 'TLS_HOSTNAME_MISMATCH'
   | 'TLS_CERT_EXPIRED'
@@ -177,6 +178,14 @@ const TLS_VERIFY_CODES = new Set([
   'CERT_REJECTED',
 ]);
 
+export function tlsExpectedHint(ctx: Pick<FailureContext, 'auth'>): string {
+  return `the broker closed the plaintext connection: the port expects TLS. MSK serves plaintext on 9092 only; ${ctx.auth === 'plaintext' ? 'TLS' : ctx.auth} over TLS is on ${portsFor(ctx.auth === 'plaintext' ? 'tls' : ctx.auth)} (--auth tls or iam, or scram without --no-tls)`;
+}
+
+export function saslExpectedHint(ctx: Pick<FailureContext, 'auth'>): string {
+  return `the broker closed the connection before any request was answered: the listener expects SASL authentication${ctx.auth === 'scram' ? ' with another mechanism' : ''} (MSK: SCRAM on ${portsFor('scram')}, IAM on ${portsFor('iam')}); give the matching --auth`;
+}
+
 /** The failure → cause → hint table. */
 export function classifyFailure(error: unknown, ctx: FailureContext): Diagnosis {
   const facts = errorFacts(error);
@@ -268,10 +277,8 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Diagnosis 
   // --- TCP
   if (has('ECONNREFUSED')) return d('CONNECTION_REFUSED', `nothing listens on port ${ctx.port ?? '?'} of ${ctx.host ?? 'the host'}: check the port (${ctx.auth} on MSK: ${portsFor(ctx.auth)}) and that this auth mode is enabled on the cluster`);
   if (has('EHOSTUNREACH') || has('ENETUNREACH')) return d('CONNECTION_FAILED', 'no route to the broker: check routing, VPC peering/transit gateway, or the VPN');
-  if (has('ECONNRESET') || /Connection closed|socket hang up|closed the connection/i.test(text)) {
-    if (!ctx.tls) {
-      return d('TLS_EXPECTED', `the broker closed the plaintext connection: the port probably expects TLS. MSK serves plaintext on 9092 only; ${ctx.auth} over TLS is on ${portsFor(ctx.auth === 'plaintext' ? 'tls' : ctx.auth)}`);
-    }
+  if (has('ECONNRESET') || /Connection closed|Closed connection|closed the connection|has closed connection|socket hang up/i.test(text)) {
+    if (!ctx.tls) return d('TLS_EXPECTED', tlsExpectedHint(ctx));
     return d('CONNECTION_FAILED', 'the broker closed the connection: check the listener (port) and its auth mode');
   }
 

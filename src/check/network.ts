@@ -125,3 +125,18 @@ export function tlsHandshake(broker: BrokerAddress, options: TlsProbeOptions): P
     });
   });
 }
+
+/** true when the port completes a TLS handshake (certificate not verified: this only asks "is it TLS?") */
+export function speaksTls(broker: BrokerAddress, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: broker.host, port: broker.port, rejectUnauthorized: false, ...(isIP(broker.host) ? {} : { servername: broker.host }) });
+    const done = (answer: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}

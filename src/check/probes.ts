@@ -23,7 +23,7 @@ export interface ProbeSettings {
 
 export async function createCheckProbes(settings: ProbeSettings): Promise<CheckProbes> {
   const { plan } = settings;
-  const { lookupHost, tcpConnect, tlsHandshake, readPemFile } = await import('./network.js');
+  const { lookupHost, tcpConnect, tlsHandshake, speaksTls, readPemFile } = await import('./network.js');
   const { checkKafkaProbes } = await import('../kafka/check-probes.js');
   const mutualTls = plan.auth === 'tls';
   const [caPem, certPem, keyPem] = await Promise.all([
@@ -53,6 +53,7 @@ export async function createCheckProbes(settings: ProbeSettings): Promise<CheckP
     lookup: (host) => lookupHost(host, plan.timeoutMs),
     tcpConnect: (b) => tcpConnect(b, plan.timeoutMs),
     tlsHandshake: (b) => tlsHandshake(b, { timeoutMs: plan.timeoutMs, caPem, certPem, keyPem, insecureSkipVerify: plan.insecureSkipVerify }),
+    speaksTls: (b) => speaksTls(b, plan.timeoutMs),
     credentials: settings.credentials ?? notIam,
     token: settings.tokens ?? notIam,
     authenticate: (b) => kafka.authenticate(`${b.host}:${b.port}`),

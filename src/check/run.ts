@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { inspectToken } from '../auth/token-inspect.js';
 import { portAuthWarnings, portMeaning, type BrokerAddress, type CheckAuthMode, type ParsedBootstrap } from './bootstrap.js';
-import { classifyFailure, tokenFindingCause, type FailureContext, type Operation } from './causes.js';
+import { classifyFailure, saslExpectedHint, tlsExpectedHint, tokenFindingCause, type FailureContext, type Operation } from './causes.js';
 import { ProbeError, type CheckProbes, type CheckReport, type RoundTripOptions, type StepName, type StepResult, type StepStatus } from './types.js';
 
 export interface CheckPlan {
@@ -125,6 +125,15 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
     return { status: 'pass', detail, lines };
   };
 
+  /** a plaintext connection the broker closed: TLS listener, or a SASL listener? Ask the port. */
+  const refineClosedConnection = async (outcome: StepOutcome): Promise<StepOutcome> => {
+    const broker = b.brokers[0]!;
+    const tls = await probes.speaksTls(broker).catch(() => undefined);
+    if (tls === false) return { ...outcome, cause: 'SASL_EXPECTED', hint: saslExpectedHint(plan) };
+    if (tls === true) return { ...outcome, hint: `${outcome.hint ?? tlsExpectedHint(plan)} (${label(broker)} completed a TLS handshake)` };
+    return outcome;
+  };
+
   const run = async (step: StepName, body: () => Promise<StepOutcome>): Promise<void> => {
     if (stopped !== undefined) {
       steps.push({ step, status: 'skip', durationMs: 0, detail: `not run: step ${stopped} failed (--keep-going runs every step)` });
@@ -138,6 +147,7 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
     } catch (error) {
       outcome = error instanceof StepFailure ? error.outcome : fail(error, undefined);
     }
+    if (outcome.cause === 'TLS_EXPECTED') outcome = await refineClosedConnection(outcome);
     const result: StepResult = { step, status: outcome.status, durationMs: Math.round((clock() - start) * 10) / 10, detail: outcome.detail };
     if (outcome.cause) result.cause = outcome.cause;
     if (outcome.hint) result.hint = outcome.hint;

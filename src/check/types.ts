@@ -106,6 +106,8 @@ export interface CheckProbes {
   lookup(host: string): Promise<string[]>;
   tcpConnect(broker: BrokerAddress): Promise<void>;
   tlsHandshake(broker: BrokerAddress): Promise<TlsPeer>;
+  /** whether the port completes a TLS handshake at all (certificate not verified): tells TLS and SASL listeners apart */
+  speaksTls(broker: BrokerAddress): Promise<boolean>;
   credentials(): Promise<CredentialsInfo>;
   token(): Promise<GeneratedToken>;
   authenticate(broker: BrokerAddress): Promise<void>;

@@ -222,6 +222,18 @@ describe('mskctl check: failures → step, cause, exit 1', () => {
     expect(step(run, 'sasl').detail).toContain('step tls failed');
   });
 
+  it('a plaintext client on the IAM (TLS) listener: metadata step, the port expects TLS', async () => {
+    const run = await check(['--bootstrap', h.source.iam, '--auth', 'plaintext']);
+    const failed = expectFailure(run, 'metadata', 'TLS_EXPECTED');
+    expect(failed.hint).toContain('completed a TLS handshake');
+  });
+
+  it('a plaintext client on the SCRAM (SASL_PLAINTEXT) listener: metadata step, the listener expects SASL', async () => {
+    const run = await check(['--bootstrap', h.source.scram, '--auth', 'plaintext']);
+    const failed = expectFailure(run, 'metadata', 'SASL_EXPECTED');
+    expect(failed.hint).toContain('--auth');
+  });
+
   it('a closed port: TCP step, connection refused', async () => {
     const port = await closedPort();
     const run = await check(['--bootstrap', `127.0.0.1:${port}`]);

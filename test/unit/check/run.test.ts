@@ -54,6 +54,7 @@ function probes(overrides: Partial<CheckProbes> = {}): CheckProbes & { calls: st
       calls.push(`tls ${b.host}`);
       return { protocol: 'TLSv1.3', subject: `CN=${b.host}`, issuer: 'CN=Amazon RSA 2048 M02', altNames: [], validFrom: '2026-01-01T00:00:00.000Z', validTo: '2027-01-01T00:00:00.000Z', daysLeft: 200, verified: true };
     },
+    speaksTls: async () => true,
     credentials: async () => {
       calls.push('credentials');
       return CREDENTIALS;
@@ -148,6 +149,21 @@ describe('runCheck', () => {
     expect(report.ok).toBe(true);
     expect(statuses(report.steps)).toEqual({ parse: 'pass', dns: 'pass', tcp: 'pass', tls: 'skip', credentials: 'skip', token: 'skip', sasl: 'skip', metadata: 'pass' });
     expect(p.calls).not.toContain('token');
+  });
+
+  it.each([
+    [true, 'TLS_EXPECTED', /completed a TLS handshake/],
+    [false, 'SASL_EXPECTED', /expects SASL authentication/],
+  ] as const)('a plaintext connection the broker closes: the port speaks TLS = %s → %s', async (tls, cause, hint) => {
+    const p = probes({
+      speaksTls: async () => tls,
+      metadata: async () => {
+        throw Object.assign(new Error('Closed connection'), { name: 'KafkaJSConnectionClosedError' });
+      },
+    });
+    const report = await runCheck(plan({ bootstrapText: 'localhost:9094', bootstrap: parseBootstrap('localhost:9094'), auth: 'plaintext', tls: false, region: undefined }), p);
+    expect(report).toMatchObject({ failedStep: 'metadata', cause });
+    expect(report.steps.find((s) => s.step === 'metadata')!.hint).toMatch(hint);
   });
 
   it('parse warns (and does not fail) on a port that serves another auth mode, naming the right ports', async () => {
