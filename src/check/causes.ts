@@ -72,6 +72,8 @@ export interface FailureContext {
   group?: string;
   /** the region the IAM token was signed for */
   region?: string;
+  /** the cluster name from a Provisioned broker host name */
+  clusterName?: string;
   timeoutMs?: number;
 }
 
@@ -148,7 +150,7 @@ function authorizationHint(ctx: FailureContext, kind: 'topic' | 'group' | 'clust
     const actions = need.iam.filter((a) => kind === 'cluster' || !/Connect|DescribeCluster/.test(a) || need.iam.length === 1);
     return (
       `the IAM policy of this identity lacks ${actions.join(', ')} on ${resource} ` +
-      `(resource arn:aws:kafka:<region>:<account>:${arnKind}/<cluster>/<uuid>${kind === 'cluster' ? '' : `/${kind === 'topic' ? (ctx.topic ?? '<topic>') : kind === 'group' ? (ctx.group ?? '<group>') : '<id>'}`}); ` +
+      `(resource arn:aws:kafka:${ctx.region ?? '<region>'}:<account>:${arnKind}/${ctx.clusterName ?? '<cluster>'}/<uuid>${kind === 'cluster' ? '' : `/${kind === 'topic' ? (ctx.topic ?? '<topic>') : kind === 'group' ? (ctx.group ?? '<group>') : '<id>'}`}); ` +
       'generate one with `mskctl auth policy`'
     );
   }

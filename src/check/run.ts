@@ -93,6 +93,7 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
     topic: plan.topic ?? plan.produceConsume?.topic,
     group: plan.group,
     region: plan.region,
+    ...(plan.bootstrap.clusterName ? { clusterName: plan.bootstrap.clusterName } : {}),
     timeoutMs: plan.timeoutMs,
   });
 

@@ -83,7 +83,7 @@ describe('classifyFailure: the symptom table', () => {
     const create = classifyFailure(new ProbeError('x', 'create-topic', { cause: protocolError('TOPIC_AUTHORIZATION_FAILED') }), { ...iam, operation: 'create-topic', topic: 'mskctl-check-1' });
     expect(create.cause).toBe('TOPIC_AUTHORIZATION_FAILED');
     expect(create.hint).toContain('kafka-cluster:CreateTopic');
-    expect(create.hint).toContain(':topic/<cluster>/<uuid>/mskctl-check-1');
+    expect(create.hint).toContain('arn:aws:kafka:eu-west-1:<account>:topic/<cluster>/<uuid>/mskctl-check-1');
 
     const produce = classifyFailure(protocolError('TOPIC_AUTHORIZATION_FAILED'), { ...iam, operation: 'produce', topic: 'orders' });
     expect(produce.hint).toContain('kafka-cluster:WriteData');
@@ -92,6 +92,8 @@ describe('classifyFailure: the symptom table', () => {
     expect(consume.cause).toBe('GROUP_AUTHORIZATION_FAILED');
     expect(consume.hint).toContain('kafka-cluster:AlterGroup');
     expect(consume.hint).toContain(':group/<cluster>/<uuid>/billing');
+    const named = classifyFailure(protocolError('TOPIC_AUTHORIZATION_FAILED'), { ...iam, operation: 'produce', topic: 'orders', clusterName: 'orders-prod' });
+    expect(named.hint).toContain('arn:aws:kafka:eu-west-1:<account>:topic/orders-prod/<uuid>/orders');
 
     const cluster = classifyFailure(protocolError('CLUSTER_AUTHORIZATION_FAILED'), { ...iam, operation: 'metadata' });
     expect(cluster.cause).toBe('CLUSTER_AUTHORIZATION_FAILED');
