@@ -3,7 +3,10 @@
  * and nothing attempted; a closed port and a silent port fail the right step with exit 1. (Checks against
  * real brokers are in test/integration/check.test.ts.)
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mskctl } from './run-cli.js';
 
@@ -92,5 +95,28 @@ describe('mskctl check: failures without a broker (exit 1, the step named)', () 
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('failedStep: tcp');
     expect(run.stdout).toContain('cause: CONNECTION_REFUSED');
+  });
+
+  it('IAM without any AWS credentials: the credentials step fails with CREDENTIALS_MISSING (--keep-going past the closed port)', () => {
+    const run = mskctl(['check', '--bootstrap', `127.0.0.1:${closedPort}`, '--auth', 'iam', '--region', 'eu-west-1', '--keep-going', '--output', 'json'], { env });
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { failedStep: string; steps: Array<{ step: string; status: string; cause?: string }> };
+    expect(report.failedStep).toBe('tcp');
+    expect(report.steps.find((s) => s.step === 'credentials')).toMatchObject({ status: 'fail', cause: 'CREDENTIALS_MISSING' });
+    expect(report.steps.find((s) => s.step === 'token')).toMatchObject({ status: 'fail', cause: 'CREDENTIALS_MISSING' });
+    expect(report.steps.find((s) => s.step === 'sasl')).toMatchObject({ status: 'skip' });
+  });
+
+  it('the bootstrap, auth and user come from --context; flags win over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mskctl-check-'));
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, `contexts:\n  lab:\n    bootstrap: 127.0.0.1:${closedPort}\n    auth: scram\n    username: alice\n    passwordEnv: LAB_PW\n`);
+    const run = mskctl(['check', '--context', 'lab', '--no-tls', '--output', 'json'], { env: { ...env, MSKCTL_CONFIG: config, LAB_PW: 'from-the-context-variable' } });
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { bootstrap: string; auth: string; failedStep: string };
+    expect(report).toMatchObject({ bootstrap: `127.0.0.1:${closedPort}`, auth: 'scram', failedStep: 'tcp' });
+    expect(run.stdout + run.stderr).not.toContain('from-the-context-variable');
+    const flagged = mskctl(['check', '--context', 'lab', '--bootstrap', `127.0.0.1:${silentPort}`, '--auth', 'plaintext', '--timeout', '1s', '--output', 'json'], { env: { ...env, MSKCTL_CONFIG: config } });
+    expect(JSON.parse(flagged.stdout)).toMatchObject({ bootstrap: `127.0.0.1:${silentPort}`, auth: 'plaintext' });
   });
 });
