@@ -69,13 +69,6 @@ function isPrivateIp(address: string): boolean {
   return /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|169\.254\.|fd|fc)/i.test(address);
 }
 
-/** A failure inside a step that already carries its diagnosis. */
-class StepFailure extends Error {
-  constructor(readonly outcome: StepOutcome) {
-    super(outcome.detail);
-  }
-}
-
 export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: RunCheckOptions = {}): Promise<CheckReport> {
   const clock = options.clock ?? (() => performance.now());
   const now = options.now ?? Date.now;
@@ -111,11 +104,6 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
       try {
         lines.push(`${label(broker)}: ${await body(broker)}`);
       } catch (error) {
-        if (error instanceof StepFailure) {
-          failure ??= error.outcome;
-          lines.push(`${label(broker)}: ${error.outcome.detail}`);
-          continue;
-        }
         const outcome = fail(error, operation, broker);
         failure ??= outcome;
         lines.push(`${label(broker)}: ${outcome.detail}`);
@@ -146,7 +134,7 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
     try {
       outcome = await body();
     } catch (error) {
-      outcome = error instanceof StepFailure ? error.outcome : fail(error, undefined);
+      outcome = fail(error, undefined);
     }
     if (outcome.cause === 'TLS_EXPECTED') outcome = await refineClosedConnection(outcome);
     const result: StepResult = { step, status: outcome.status, durationMs: Math.round((clock() - start) * 10) / 10, detail: outcome.detail };
@@ -306,8 +294,10 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
       const detail =
         `topic ${result.topic} (${result.topicCreated ? 'created' : 'existing'}${result.cleanedUp ? ', cleaned up' : ''}): ` +
         `${result.received}/${result.sent} message${result.sent === 1 ? '' : 's'} round trip, latency ${result.sent === 1 ? `${lat.max} ms` : `min ${lat.min} / p50 ${lat.p50} / max ${lat.max} ms`}` +
-        (result.cleanupNote ? `; ${result.cleanupNote}` : '');
-      return { status: result.cleanedUp ? 'pass' : 'warn', detail, data: { ...result }, ...(result.cleanedUp ? {} : { hint: 'delete the test topic and group by hand' }) };
+        (result.cleanupNote ? `; ${result.cleanupNote}` : '') +
+        (result.consumerRestarts ? `; the consumer restarted ${result.consumerRestarts.length} time${result.consumerRestarts.length === 1 ? '' : 's'} after: ${result.consumerRestarts[0]}` : '');
+      const hint = !result.cleanedUp ? 'delete the test topic and group by hand' : result.consumerRestarts ? 'retriable consumer errors: normal right after a cluster starts, otherwise look at the broker load' : undefined;
+      return { status: result.cleanedUp && !result.consumerRestarts ? 'pass' : 'warn', detail, data: { ...result }, ...(hint ? { hint } : {}) };
     });
   }
   if (plan.topic !== undefined) {

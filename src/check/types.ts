@@ -90,6 +90,8 @@ export interface RoundTripResult {
   latencyMs: { min: number; p50: number; max: number };
   cleanedUp: boolean;
   cleanupNote?: string;
+  /** errors after which kafkajs restarted the consumer (the round trip still completed) */
+  consumerRestarts?: string[];
 }
 
 export interface RoundTripOptions {

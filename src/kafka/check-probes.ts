@@ -44,7 +44,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-/** consumer retries (coordinator discovery); produce and admin requests are not retried */
+/** consumer retries (group coordinator discovery on a fresh cluster); produce and admin requests are not retried */
 export const CONSUMER_RETRIES = 5;
 
 /**
@@ -141,12 +141,15 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
       let consumer: Consumer | undefined;
       let topicCreated = false;
       const latencies: number[] = [];
+      const restarts: string[] = [];
       let sent = 0;
       try {
         topicCreated = await during('create-topic', () => admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }));
 
-        // the consumer retries: finding the group coordinator fails while a fresh cluster creates __consumer_offsets
-        consumer = kafka.consumer({ groupId: group, sessionTimeout: 30_000, heartbeatInterval: 3000, retry: { retries: CONSUMER_RETRIES } });
+        // the consumer retries: finding the group coordinator fails while a fresh cluster creates __consumer_offsets.
+        // kafkajs takes the coordinator lookup's retries from the client, not the consumer: a client of its own
+        const consumerKafka = await createKafka({ ...base, retry: { retries: CONSUMER_RETRIES } });
+        consumer = consumerKafka.consumer({ groupId: group, sessionTimeout: 30_000, heartbeatInterval: 3000, retry: { retries: CONSUMER_RETRIES } });
         open.add(consumer);
         const c = consumer;
         await during('consume', () => c.connect());
@@ -164,7 +167,12 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
         const joined = new Promise<void>((resolve) => {
           c.on(c.events.GROUP_JOIN, () => resolve());
         });
-        c.on(c.events.CRASH, (event) => failed?.(new ProbeError(event.payload.error.message, 'consume', { cause: event.payload.error })));
+        // kafkajs restarts the consumer after a retriable crash (e.g. the coordinator still loading on a fresh
+        // cluster): noted; a crash without restart fails the round trip
+        c.on(c.events.CRASH, (event) => {
+          if (event.payload.restart) restarts.push(event.payload.error.message);
+          else failed?.(new ProbeError(event.payload.error.message, 'consume', { cause: event.payload.error }));
+        });
         await during('consume', () =>
           c.run({
             eachMessage: async ({ message }) => {
@@ -237,6 +245,7 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
         received: latencies.length,
         latencyMs: { min: sorted[0] ?? 0, p50: percentile(sorted, 50), max: sorted[sorted.length - 1] ?? 0 },
         cleanedUp: notes.length === 0,
+        ...(restarts.length > 0 ? { consumerRestarts: restarts } : {}),
         ...(notes.length > 0 ? { cleanupNote: notes.join('; ') } : {}),
       };
     },

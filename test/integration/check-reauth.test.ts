@@ -44,6 +44,17 @@ describe('mskctl check: MSK IAM re-authentication', () => {
       keepGoing: false,
       produceConsume: { durationMs: DURATION_MS, intervalMs: 500 },
     };
+    // warm-up: on a fresh cluster the first consumer group creates __consumer_offsets (the coordinator is not
+    // available for a moment, which kafkajs logs as errors); the measured run below must meet a settled cluster
+    const warmup = await createCheckProbes({ plan: { ...plan, produceConsume: { durationMs: 0, intervalMs: 500 } }, tokens, credentials: async () => ({ accessKey: 'AKIA…0001', keyKind: 'long-term', source: 'test', sessionToken: false }) });
+    try {
+      const warm = await runCheck({ ...plan, produceConsume: { durationMs: 0, intervalMs: 500 } }, warmup);
+      expect(warm.ok, JSON.stringify(warm.steps.filter((s) => s.status === 'fail'))).toBe(true);
+    } finally {
+      await warmup.close();
+    }
+    served.length = 0;
+
     const log = memoryLogger('verbose');
     const probes = await createCheckProbes({
       plan,
@@ -63,10 +74,10 @@ describe('mskctl check: MSK IAM re-authentication', () => {
     expect(rt.sent).toBeGreaterThanOrEqual(DURATION_MS / 500 / 2);
     expect(rt.received).toBe(rt.sent);
 
-    // several tokens were generated, each valid for the harness's validator (real signer, right region)
-    expect(provider.generatedCount).toBeGreaterThan(1);
+    // several tokens were generated during the run, each valid for the harness's validator (real signer, right region)
     const distinct = [...new Set(served)];
-    expect(distinct.length).toBe(provider.generatedCount);
+    expect(distinct.length).toBeGreaterThan(1);
+    expect(provider.generatedCount).toBeGreaterThanOrEqual(distinct.length);
     for (const token of distinct) expect(inspectToken(token, { now: Date.now() - 60_000, expectedRegion: h.iam.region }).findings.filter((f) => f.code !== 'NOT_YET_VALID')).toEqual([]);
 
     // the broker ends each session after reauthMs: the producer's and the consumer's connections lived through

@@ -245,6 +245,15 @@ describe('runCheck', () => {
     expect(step.detail).toContain('topic t not deleted');
   });
 
+  it('a round trip that completed after a consumer restart is a warning naming the error', async () => {
+    const p = probes({
+      roundTrip: async () => ({ topic: 't', group: 't', topicCreated: true, sent: 1, received: 1, latencyMs: { min: 900, p50: 900, max: 900 }, cleanedUp: true, consumerRestarts: ["The coordinator is loading and hence can't process requests for this group"] }),
+    });
+    const step = (await runCheck(plan({ produceConsume: { durationMs: 0, intervalMs: 1000 } }), p)).steps.find((s) => s.step === 'produce-consume')!;
+    expect(step.status).toBe('warn');
+    expect(step.detail).toContain('the consumer restarted 1 time after: The coordinator is loading');
+  });
+
   it('authorization failures in the round trip name the operation that failed', async () => {
     const denied = Object.assign(new Error('Topic authorization failed'), { type: 'TOPIC_AUTHORIZATION_FAILED' });
     const p = probes({
