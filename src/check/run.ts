@@ -294,6 +294,7 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
       const detail =
         `topic ${result.topic} (${result.topicCreated ? 'created' : 'existing'}${result.cleanedUp ? ', cleaned up' : ''}): ` +
         `${result.received}/${result.sent} message${result.sent === 1 ? '' : 's'} round trip, latency ${result.sent === 1 ? `${lat.max} ms` : `min ${lat.min} / p50 ${lat.p50} / max ${lat.max} ms`}` +
+        (result.reauthentications !== undefined && result.reauthentications > 0 ? `; ${result.reauthentications} re-authentication${result.reauthentications === 1 ? '' : 's'} on ${result.connections} connection${result.connections === 1 ? '' : 's'}` : '') +
         (result.cleanupNote ? `; ${result.cleanupNote}` : '') +
         (result.consumerRestarts ? `; the consumer restarted ${result.consumerRestarts.length} time${result.consumerRestarts.length === 1 ? '' : 's'} after: ${result.consumerRestarts[0]}` : '');
       const hint = !result.cleanedUp ? 'delete the test topic and group by hand' : result.consumerRestarts ? 'retriable consumer errors: normal right after a cluster starts, otherwise look at the broker load' : undefined;

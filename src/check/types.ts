@@ -92,6 +92,9 @@ export interface RoundTripResult {
   cleanupNote?: string;
   /** errors after which kafkajs restarted the consumer (the round trip still completed) */
   consumerRestarts?: string[];
+  /** SASL only: TCP connections the round trip opened, and re-authentications on them (KIP-368) */
+  connections?: number;
+  reauthentications?: number;
 }
 
 export interface RoundTripOptions {

@@ -52,15 +52,26 @@ export const CONSUMER_RETRIES = 5;
  * coordinator" and logs the real error at debug level). This logger keeps the Kafka error types it sees in
  * kafkajs' debug lines, and forwards to the user's logger at the level the user asked for.
  */
-function errorTypeRecorder(logger: Logger | undefined): { logger: Logger; types: string[] } {
+interface KafkajsCounters {
+  /** TCP connections kafkajs opened */
+  connections: number;
+  /** successful SASL authentications (first logins and re-authentications) */
+  authentications: number;
+}
+
+function errorTypeRecorder(logger: Logger | undefined): { logger: Logger; types: string[]; counters: KafkajsCounters } {
   const types: string[] = [];
+  const counters: KafkajsCounters = { connections: 0, authentications: 0 };
   const record = (line: string): void => {
     for (const m of line.matchAll(/"type":"([A-Z_]+)"/g)) types.push(m[1]!);
     if (types.length > 20) types.splice(0, types.length - 20);
+    if (line.startsWith('kafkajs Connection: Connecting ')) counters.connections += 1;
+    else if (/^kafkajs [^:]+: SASL .*authentication successful/.test(line)) counters.authentications += 1;
   };
   const forward: Logger = logger ?? { level: 'quiet', live: false, info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
   return {
     types,
+    counters,
     logger: {
       level: forward.level,
       live: forward.live,
@@ -136,6 +147,7 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
       // the group is named after the topic, so one ACL/policy prefix covers both
       const group = topic;
       const runId = randomUUID();
+      const before = { ...recorder.counters };
       const admin = await connectedAdmin(kafka, 'create-topic');
       let producer: Producer | undefined;
       let consumer: Consumer | undefined;
@@ -246,6 +258,13 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
         latencyMs: { min: sorted[0] ?? 0, p50: percentile(sorted, 50), max: sorted[sorted.length - 1] ?? 0 },
         cleanedUp: notes.length === 0,
         ...(restarts.length > 0 ? { consumerRestarts: restarts } : {}),
+        ...(options.auth === 'scram' || options.auth === 'iam'
+          ? {
+              connections: recorder.counters.connections - before.connections,
+              // every connection authenticates once; the rest are re-authentications (KIP-368)
+              reauthentications: Math.max(0, recorder.counters.authentications - before.authentications - (recorder.counters.connections - before.connections)),
+            }
+          : {}),
         ...(notes.length > 0 ? { cleanupNote: notes.join('; ') } : {}),
       };
     },

@@ -204,6 +204,18 @@ describe('mskctl check: success on each listener', () => {
     expectNoSecrets(run, role.secretAccessKey, role.sessionToken!);
   });
 
+  it('--produce-consume --duration on the short-session IAM listener: the binary keeps working across re-authentications', async () => {
+    const durationS = 16;
+    const run = await check(iamArgs(h.source.iamReauth, '--endpoint-url', noSts, '--produce-consume', '--duration', `${durationS}s`), awsEnv(admin));
+    expect(run.status, run.stderr).toBe(0);
+    const rt = step(run, 'produce-consume').data as { sent: number; received: number; connections: number; reauthentications: number };
+    expect(rt.sent).toBeGreaterThanOrEqual(durationS - 2);
+    expect(rt.received).toBe(rt.sent);
+    // the producer's and the consumer's connections outlive the broker's session (reauthMs) at least once each
+    expect(rt.reauthentications).toBeGreaterThanOrEqual(2 * Math.floor((durationS * 1000) / h.iam.reauthMs));
+    expect(step(run, 'produce-consume').detail).toMatch(/\d+ re-authentications on \d+ connections/);
+  });
+
   it('mutual TLS with a client certificate', async () => {
     const run = await check(['--bootstrap', h.source.tls, '--auth', 'tls', '--ca', h.tls.caFile, '--cert', h.tls.clientCertFile, '--key', h.tls.clientKeyFile]);
     expect(run.status, run.stderr).toBe(0);

@@ -245,6 +245,15 @@ describe('runCheck', () => {
     expect(step.detail).toContain('topic t not deleted');
   });
 
+  it('a long round trip reports the re-authentications it went through', async () => {
+    const p = probes({
+      roundTrip: async () => ({ topic: 't', group: 't', topicCreated: true, sent: 30, received: 30, latencyMs: { min: 3, p50: 5, max: 14 }, cleanedUp: true, connections: 4, reauthentications: 16 }),
+    });
+    const step = (await runCheck(plan({ produceConsume: { durationMs: 30_000, intervalMs: 1000 } }), p)).steps.find((s) => s.step === 'produce-consume')!;
+    expect(step.status).toBe('pass');
+    expect(step.detail).toBe('topic t (created, cleaned up): 30/30 messages round trip, latency min 3 / p50 5 / max 14 ms; 16 re-authentications on 4 connections');
+  });
+
   it('a round trip that completed after a consumer restart is a warning naming the error', async () => {
     const p = probes({
       roundTrip: async () => ({ topic: 't', group: 't', topicCreated: true, sent: 1, received: 1, latencyMs: { min: 900, p50: 900, max: 900 }, cleanedUp: true, consumerRestarts: ["The coordinator is loading and hence can't process requests for this group"] }),
