@@ -159,7 +159,8 @@ describe('mskctl check: success on each listener', () => {
 
   it('SCRAM-SHA-512 (password from the environment, never in the output)', async () => {
     const password = h.scram.admin.password;
-    const run = await check(['--bootstrap', h.source.scram, '--auth', 'scram', '--no-tls', '--username', h.scram.admin.username], { MSKCTL_SCRAM_PASSWORD: password });
+    const run = await check(['--bootstrap', h.source.scram, '--auth', 'scram', '--no-tls', '--username', h.scram.admin.username, '--verbose'], { MSKCTL_SCRAM_PASSWORD: password });
+    expect(run.stderr).toContain('SASL SCRAM SHA512 authentication successful');
     expect(run.status, run.stderr).toBe(0);
     expect(step(run, 'sasl')).toMatchObject({ status: 'pass' });
     expect(step(run, 'sasl').detail).toContain('SCRAM-SHA-512 accepted');
@@ -177,9 +178,11 @@ describe('mskctl check: success on each listener', () => {
 
   it('MSK IAM over SASL_SSL: identity from STS, real signer token, round trip; no secret or token in the output', async () => {
     const before = sts.requests.length;
-    const run = await check(iamArgs(h.source.iam, '--endpoint-url', sts.url, '--produce-consume'), awsEnv(admin));
+    // --verbose: kafkajs' own protocol log goes to stderr too, and must not carry the token either
+    const run = await check(iamArgs(h.source.iam, '--endpoint-url', sts.url, '--produce-consume', '--verbose'), awsEnv(admin));
     expect(run.status, run.stderr).toBe(0);
     expect(sts.requests.slice(before)).toEqual(['GetCallerIdentity']);
+    expect(run.stderr).toContain('SASL OAUTHBEARER authentication successful');
     const credentials = step(run, 'credentials');
     expect(credentials.status).toBe('pass');
     expect(credentials.detail).toContain(admin.principal);
