@@ -34,6 +34,19 @@ afterAll(async () => {
   for (const close of closers.reverse()) await close().catch(() => undefined);
 });
 
+/** retries a call that can fail transiently (bounded: 10 s) */
+async function eventually<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 /** consume `count` messages from the beginning with a fresh group and return their values */
 async function consume(from: Kafka, topicName: string, groupId: string, count: number, readUncommitted = false): Promise<string[]> {
   const consumer = from.consumer({ groupId, readUncommitted });
@@ -133,6 +146,10 @@ describe(`kafkajs against Kafka ${h.kafkaVersion}`, () => {
     closers.push(() => producer.disconnect());
     await producer.connect();
     await producer.send({ topic: extra, messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 0 }] });
+    // Right after CreatePartitions the new partitions can answer ListOffsets with NOT_LEADER_OR_FOLLOWER for a
+    // moment (seen on 4.1), and kafkajs' fetchTopicOffsets (also used by deleteTopicRecords) does not retry
+    // it: callers must.
+    await eventually(() => admin.fetchTopicOffsets(extra));
     await admin.deleteTopicRecords({ topic: extra, partitions: [{ partition: 0, offset: '1' }] });
     const low = (await admin.fetchTopicOffsets(extra)).find((p) => p.partition === 0)?.low;
     expect(low).toBe('1');
