@@ -263,7 +263,12 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Diagnosis 
   if (facts.codes.some((c) => TLS_VERIFY_CODES.has(c)) || /unable to verify|self[- ]signed certificate|certificate signature failure/i.test(text)) {
     return d('TLS_UNTRUSTED', 'the broker certificate is not signed by a trusted CA: give the CA that signed it with --ca (PEM); MSK\'s public certificates are trusted by the system roots. --insecure-skip-verify only as a last resort');
   }
-  if (/certificate required|alert bad certificate|unknown ca|SSLV3_ALERT_BAD_CERTIFICATE|TLSV13_ALERT_CERTIFICATE_REQUIRED|TLSV1_ALERT_UNKNOWN_CA/i.test(text)) {
+  // TLS alerts from the broker about OUR certificate (mutual TLS): bad_certificate 42, certificate_unknown 46,
+  // unknown_ca 48, certificate_required 116
+  if (
+    facts.codes.some((c) => /ALERT_(BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|UNKNOWN_CA|CERTIFICATE_REQUIRED)$/.test(c)) ||
+    /alert (bad certificate|certificate unknown|unknown ca|certificate required)|SSL alert number (42|46|48|116)\b/i.test(text)
+  ) {
     return d('TLS_CLIENT_CERT_REJECTED', 'the broker requires a client certificate it trusts (mutual TLS): give --cert and --key signed by the cluster\'s private CA');
   }
   const tlsProtocolError =
@@ -272,7 +277,7 @@ export function classifyFailure(error: unknown, ctx: FailureContext): Diagnosis 
   if (tlsProtocolError || (ctx.tls && (has('ECONNRESET') || has('EPIPE')) && (ctx.operation === undefined || ctx.operation === 'connect'))) {
     return d(
       'TLS_NOT_SPOKEN',
-      `the port did not complete a TLS handshake: it is probably a plaintext listener (MSK 9092). ${ctx.auth === 'plaintext' ? '' : `${ctx.auth} over TLS is served on ${portsFor(ctx.auth)}`}`.trim(),
+      `the port did not complete a TLS handshake: it is probably a plaintext listener (MSK 9092). ${ctx.auth === 'plaintext' ? '' : `${ctx.auth === 'tls' ? 'TLS' : `${ctx.auth} over TLS`} is served on ${portsFor(ctx.auth)}`}`.trim(),
     );
   }
 

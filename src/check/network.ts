@@ -114,9 +114,24 @@ export function tlsHandshake(broker: BrokerAddress, options: TlsProbeOptions): P
         verified: socket.authorized,
         ...(socket.authorizationError ? { verifyError: String(socket.authorizationError) } : {}),
       };
-      socket.end();
-      socket.destroy();
-      resolve(peer);
+      if (!options.certPem) {
+        socket.end();
+        socket.destroy();
+        resolve(peer);
+        return;
+      }
+      // mutual TLS 1.3: the broker checks our certificate after the client's side of the handshake is done and
+      // answers a rejection with an alert; Kafka sends nothing unsolicited, so anything within a moment is that
+      const settle = setTimeout(() => {
+        socket.end();
+        socket.destroy();
+        resolve(peer);
+      }, Math.min(CLIENT_CERT_VERDICT_MS, options.timeoutMs));
+      socket.once('error', (error) => {
+        clearTimeout(settle);
+        socket.destroy();
+        reject(error);
+      });
     });
     socket.once('error', (error) => {
       clearTimeout(timer);
@@ -125,6 +140,9 @@ export function tlsHandshake(broker: BrokerAddress, options: TlsProbeOptions): P
     });
   });
 }
+
+/** how long to wait for the broker's verdict on our client certificate after a TLS 1.3 handshake */
+const CLIENT_CERT_VERDICT_MS = 300;
 
 /** true when the port completes a TLS handshake (certificate not verified: this only asks "is it TLS?") */
 export function speaksTls(broker: BrokerAddress, timeoutMs: number): Promise<boolean> {

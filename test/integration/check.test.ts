@@ -207,6 +207,13 @@ describe('mskctl check: success on each listener', () => {
     expectNoSecrets(run, role.secretAccessKey, role.sessionToken!);
   });
 
+  it('SCRAM-SHA-512 over TLS (the shape of MSK 9096), verified against --ca', async () => {
+    const run = await check(['--bootstrap', h.source.scramTls, '--auth', 'scram', '--ca', h.tls.caFile, '--username', h.scram.admin.username], { MSKCTL_SCRAM_PASSWORD: h.scram.admin.password });
+    expect(run.status, run.stderr).toBe(0);
+    expect(step(run, 'tls').status).toBe('pass');
+    expect(step(run, 'sasl').detail).toContain('SCRAM-SHA-512 accepted');
+  });
+
   it('--produce-consume --duration on the short-session IAM listener: the binary keeps working across re-authentications', async () => {
     const durationS = 16;
     const run = await check(iamArgs(h.source.iamReauth, '--endpoint-url', noSts, '--produce-consume', '--duration', `${durationS}s`), awsEnv(admin));
@@ -235,6 +242,25 @@ describe('mskctl check: failures → step, cause, exit 1', () => {
     // stopped at the first failure: later steps are reported as not run
     expect(step(run, 'sasl')).toMatchObject({ status: 'skip' });
     expect(step(run, 'sasl').detail).toContain('step tls failed');
+  });
+
+  it('an IAM client on the TLS listener (MSK 9094): SASL step, ILLEGAL_SASL_STATE → use 9098/9198', async () => {
+    const run = await check(iamArgs(h.source.tls, '--endpoint-url', noSts), awsEnv(admin));
+    expect(step(run, 'tls').status).toBe('pass');
+    const failed = expectFailure(run, 'sasl', 'ILLEGAL_SASL_STATE');
+    expect(failed.hint).toContain('9098 (private) or 9198 (public)');
+  });
+
+  it('an IAM client on the SASL_SSL/SCRAM listener (MSK 9096): SASL step, UNSUPPORTED_SASL_MECHANISM', async () => {
+    const run = await check(iamArgs(h.source.scramTls, '--endpoint-url', noSts), awsEnv(admin));
+    const failed = expectFailure(run, 'sasl', 'UNSUPPORTED_SASL_MECHANISM');
+    expect(failed.hint).toContain('OAUTHBEARER');
+  });
+
+  it('a client certificate from a CA the TLS listener does not trust: rejected', async () => {
+    const run = await check(['--bootstrap', h.source.tls, '--auth', 'tls', '--ca', h.tls.caFile, '--cert', h.tls.untrustedClientCertFile, '--key', h.tls.untrustedClientKeyFile]);
+    const failed = expectFailure(run, 'tls', 'TLS_CLIENT_CERT_REJECTED');
+    expect(failed.detail).toMatch(/alert certificate unknown|alert unknown ca|alert bad certificate/);
   });
 
   it('a plaintext client on the IAM (TLS) listener: metadata step, the port expects TLS', async () => {

@@ -61,6 +61,7 @@ describe('classifyFailure: the symptom table', () => {
     ['an untrusted CA', nodeError('self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'), iam, 'TLS_UNTRUSTED', /--ca/],
     ['an expired certificate', nodeError('certificate has expired', 'CERT_HAS_EXPIRED'), iam, 'TLS_CERT_EXPIRED', /clock/],
     ['a host name mismatch', nodeError("Hostname/IP does not match certificate's altnames", 'ERR_TLS_CERT_ALTNAME_INVALID'), iam, 'TLS_HOSTNAME_MISMATCH', /broker name/],
+    ['a client certificate the broker does not trust (TLS 1.3: after the handshake)', new KafkaJSConnectionError('Connection error: 800C65F86B7F0000:error:0A000416:SSL routines:ssl3_read_bytes:sslv3 alert certificate unknown:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 46', { code: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN' }), { auth: 'tls', tls: true, port: 9094 }, 'TLS_CLIENT_CERT_REJECTED', /--cert and --key/],
     ['an IAM client on 9094/9092', protocolError('ILLEGAL_SASL_STATE', 'Request is not valid given the current SASL state'), iam, 'ILLEGAL_SASL_STATE', /9098 \(private\) or 9198 \(public\)/],
     ['an IAM client on 9096', protocolError('UNSUPPORTED_SASL_MECHANISM', 'The broker does not support the requested SASL mechanism'), iam, 'UNSUPPORTED_SASL_MECHANISM', /OAUTHBEARER.*2\.7\.1/],
     ['access denied', new KafkaJSSASLAuthenticationError('SASL OAUTHBEARER authentication failed: [1b2c]: Access denied'), iam, 'ACCESS_DENIED', /kafka-cluster:Connect.*kafka:\* is not kafka-cluster:\*.*eu-west-1.*clock/],
