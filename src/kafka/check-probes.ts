@@ -118,6 +118,25 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
     await client.disconnect().catch(() => undefined);
   };
 
+  /** deletes the round trip's group, and its topic when the round trip created it; what failed, as notes */
+  const cleanUp = async (admin: Admin, group: string, createdTopic: string | undefined): Promise<string[]> => {
+    const notes: string[] = [];
+    try {
+      await admin.deleteGroups([group]);
+    } catch (error) {
+      notes.push(`group ${group} not deleted (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (createdTopic !== undefined) {
+      try {
+        await admin.deleteTopics({ topics: [createdTopic], timeout: Math.max(options.timeoutMs, 10_000) });
+      } catch (error) {
+        notes.push(`topic ${createdTopic} not deleted (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    await release(admin);
+    return notes;
+  };
+
   return {
     async authenticate(broker) {
       const kafka = await createKafka({ ...base, brokers: [broker] });
@@ -229,25 +248,16 @@ export function checkKafkaProbes(options: KafkaClientOptions & { timeoutMs: numb
             );
           }),
         ]).finally(() => clearTimeout(timer));
-      } finally {
+      } catch (error) {
+        // best effort: a failed round trip leaves no test topic behind either
         if (producer) await release(producer);
         if (consumer) await release(consumer);
+        await cleanUp(admin, group, topicCreated ? topic : undefined);
+        throw error;
       }
-      // clean up: the group, then the topic when this run created it
-      const notes: string[] = [];
-      try {
-        await admin.deleteGroups([group]);
-      } catch (error) {
-        notes.push(`group ${group} not deleted (${error instanceof Error ? error.message : String(error)})`);
-      }
-      if (topicCreated) {
-        try {
-          await admin.deleteTopics({ topics: [topic], timeout: Math.max(options.timeoutMs, 10_000) });
-        } catch (error) {
-          notes.push(`topic ${topic} not deleted (${error instanceof Error ? error.message : String(error)})`);
-        }
-      }
-      await release(admin);
+      await release(producer);
+      await release(consumer);
+      const notes = await cleanUp(admin, group, topicCreated ? topic : undefined);
       const sorted = [...latencies].sort((a, b) => a - b);
       return {
         topic,
