@@ -279,11 +279,31 @@ export async function runCheck(plan: CheckPlan, probes: CheckProbes, options: Ru
 
   await run('metadata', async () => {
     const meta = await probes.metadata();
-    return {
-      status: 'pass',
-      detail: `cluster ${meta.clusterId}: ${meta.brokers.length} broker${meta.brokers.length === 1 ? '' : 's'} (${meta.brokers.map((x) => `${x.nodeId}@${x.host}:${x.port}`).join(', ')}), controller ${meta.controller ?? 'unknown'}, ${meta.topicCount} topic${meta.topicCount === 1 ? '' : 's'}`,
-      data: { ...meta },
-    };
+    const summary = `cluster ${meta.clusterId}: ${meta.brokers.length} broker${meta.brokers.length === 1 ? '' : 's'} (${meta.brokers.map((x) => `${x.nodeId}@${x.host}:${x.port}`).join(', ')}), controller ${meta.controller ?? 'unknown'}, ${meta.topicCount} topic${meta.topicCount === 1 ? '' : 's'}`;
+    // clients talk to every broker the metadata advertises, not only to the bootstrap ones: through a tunnel,
+    // port forward or load balancer the advertised addresses are often the ones that cannot be reached
+    const bootstrapAddresses = new Set(b.brokers.map(label));
+    const unreachable: string[] = [];
+    for (const advertised of meta.brokers) {
+      const address = { host: advertised.host, port: advertised.port };
+      if (bootstrapAddresses.has(label(address))) continue;
+      try {
+        if (!isIP(address.host)) await probes.lookup(address.host);
+        await probes.tcpConnect(address);
+      } catch (error) {
+        unreachable.push(`${advertised.nodeId}@${label(address)} (${classifyFailure(error, context('connect', address)).detail})`);
+      }
+    }
+    if (unreachable.length > 0) {
+      return {
+        status: 'fail',
+        cause: 'ADVERTISED_BROKER_UNREACHABLE',
+        detail: `${summary}; not reachable from here: ${unreachable.join(', ')}`,
+        hint: 'the cluster advertises brokers this machine cannot reach, and clients connect to each of them (partition leaders, the group coordinator): every broker needs a route (for MSK: from inside the VPC, peering, multi-VPC private connectivity or public access), or the advertised listeners must point through the tunnel/load balancer',
+        data: { ...meta, unreachable },
+      };
+    }
+    return { status: 'pass', detail: summary, data: { ...meta } };
   });
 
   if (plan.produceConsume) {

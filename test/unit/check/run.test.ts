@@ -102,6 +102,24 @@ describe('runCheck', () => {
     expect(report.steps.find((s) => s.step === 'metadata')!.detail).toBe(`cluster abc: 2 brokers (1@${HOST1}:9098, 2@${HOST2}:9098), controller 2, 7 topics`);
   });
 
+  it('metadata fails when the cluster advertises a broker this machine cannot reach (bootstrap brokers are not probed twice)', async () => {
+    const HOST3 = 'b-3.orders.a1b2c3.c2.kafka.eu-west-1.amazonaws.com';
+    const p = probes({
+      metadata: async () => ({ clusterId: 'abc', controller: 2, brokers: [{ nodeId: 1, host: HOST1, port: 9098 }, { nodeId: 3, host: HOST3, port: 9098 }], topicCount: 7 }),
+      tcpConnect: async (b) => {
+        p.calls.push(`tcp ${b.host}`);
+        if (b.host === HOST3) throw Object.assign(new Error('connect timed out after 5000 ms'), { code: 'ETIMEDOUT' });
+      },
+    });
+    const report = await runCheck(plan(), p);
+    expect(report).toMatchObject({ failedStep: 'metadata', cause: 'ADVERTISED_BROKER_UNREACHABLE' });
+    const metadata = report.steps.find((s) => s.step === 'metadata')!;
+    expect(metadata.detail).toContain(`not reachable from here: 3@${HOST3}:9098 (connect timed out after 5000 ms)`);
+    expect(metadata.hint).toContain('advertised');
+    expect(p.calls.filter((c) => c === `tcp ${HOST1}`)).toHaveLength(1);
+    expect(p.calls).toContain(`lookup ${HOST3}`);
+  });
+
   it('the optional steps run only when asked', async () => {
     const report = await runCheck(plan({ produceConsume: { durationMs: 0, intervalMs: 1000 }, topic: 'orders', group: 'billing' }), probes());
     expect(report.steps.slice(-3).map((s) => [s.step, s.status])).toEqual([
