@@ -4,7 +4,7 @@
  */
 import { parseBootstrap, defaultAuthFor, type CheckAuthMode } from '../check/bootstrap.js';
 import type { CheckPlan } from '../check/run.js';
-import type { CheckReport, CredentialsInfo, StepResult } from '../check/types.js';
+import type { CheckReport, StepResult } from '../check/types.js';
 import { resolveContext, type Context } from '../config/contexts.js';
 import { inputError, usageError } from '../output/errors.js';
 import { formatTable, paint, type RenderOptions } from '../output/render.js';
@@ -35,7 +35,6 @@ export interface CheckOptions {
 
 export const DEFAULT_PASSWORD_ENV = 'MSKCTL_SCRAM_PASSWORD';
 export const DEFAULT_TIMEOUT = '10s';
-const realNow = Date.now;
 
 function durationOption(text: string, flag: string, min: number): number {
   let ms: number;
@@ -79,12 +78,6 @@ async function scramPassword(options: CheckOptions, context: Context | undefined
   );
 }
 
-function describeDefaultChain(accessKeyId: string): string {
-  if (process.env.AWS_ACCESS_KEY_ID === accessKeyId) return 'environment variables';
-  if (process.env.AWS_PROFILE) return `profile ${process.env.AWS_PROFILE}`;
-  return 'default credential chain';
-}
-
 export async function run(ctx: CommandContext<CheckOptions>): Promise<CommandResult<CheckReport>> {
   const o = ctx.options;
   const context = resolveContext(ctx.global.context);
@@ -112,52 +105,21 @@ export async function run(ctx: CommandContext<CheckOptions>): Promise<CommandRes
 
   // IAM: region (flag > host name > environment/context/profile), one memoized credentials provider, one token provider
   let region: string | undefined;
-  let iam: { tokens: () => Promise<{ token: string; expiryTime: number }>; credentials: () => Promise<CredentialsInfo> } | undefined;
+  let iam: Awaited<ReturnType<typeof import('../check/iam.js').createIamSources>> | undefined;
   if (auth === 'iam') {
-    const { resolveRegion, credentialSourceFor, validateRegion, MskTokenProvider } = await import('../auth/token-provider.js');
-    const { createCredentialsProvider } = await import('../auth/credentials.js');
-    const { shortenAccessKey } = await import('../auth/token-inspect.js');
-    const { getCallerIdentity, isUnreachable } = await import('../aws/caller-identity.js');
-    const { signingClockOffset, withShiftedClock, SIGNING_CLOCK_OFFSET_ENV } = await import('../check/signing-clock.js');
-    const sourceOptions = { region: ctx.global.region, profile: ctx.global.profile, roleArn: o.roleArn, sessionName: o.sessionName, endpointUrl: ctx.global.endpointUrl, context, log: ctx.log };
-    if (ctx.global.region) validateRegion(ctx.global.region);
-    region = ctx.global.region ?? bootstrap.region ?? (await resolveRegion(sourceOptions));
-    const source = credentialSourceFor(sourceOptions, region);
-    const offset = signingClockOffset();
-    if (offset !== undefined) ctx.log.warn(`${SIGNING_CLOCK_OFFSET_ENV} is set: the IAM signer's clock is shifted by ${offset} ms (test only)`);
-    const now = (): number => realNow() + (offset ?? 0);
-    const credentials = await createCredentialsProvider(source, { now });
-    const provider = new MskTokenProvider({ region, credentials, now, log: ctx.log });
-    const sourceName =
-      source.kind === 'assume-role' ? `role ${source.roleArn} as session ${source.sessionName}` : source.kind === 'profile' ? `profile ${source.profile}` : undefined;
-    const signingRegion = region;
-    iam = {
-      tokens: () => (offset === undefined ? provider.getToken() : withShiftedClock(offset, () => provider.getToken())),
-      credentials: async () => {
-        const { mapCredentialError } = await import('../auth/token-provider.js');
-        let c;
-        try {
-          c = await credentials();
-        } catch (error) {
-          throw mapCredentialError(error);
-        }
-        const info: CredentialsInfo = {
-          accessKey: shortenAccessKey(c.accessKeyId),
-          keyKind: c.accessKeyId.startsWith('ASIA') ? 'temporary' : c.accessKeyId.startsWith('AKIA') ? 'long-term' : 'unknown',
-          source: sourceName ?? describeDefaultChain(c.accessKeyId),
-          sessionToken: c.sessionToken !== undefined && c.sessionToken !== '',
-          ...(c.expiration ? { expiresAt: c.expiration.toISOString() } : {}),
-        };
-        try {
-          info.identity = await getCallerIdentity({ region: signingRegion, credentials, endpointUrl: ctx.global.endpointUrl, timeoutMs: Math.min(timeoutMs, 5000) });
-        } catch (error) {
-          if (!isUnreachable(error)) throw error;
-          const e = error as { code?: string; name?: string; message?: string };
-          info.stsUnreachable = `${ctx.global.endpointUrl ?? `sts.${signingRegion}.amazonaws.com`}: ${e.code ?? e.name ?? 'error'}`;
-        }
-        return info;
-      },
-    };
+    const { createIamSources } = await import('../check/iam.js');
+    iam = await createIamSources({
+      flagRegion: ctx.global.region,
+      hostRegion: bootstrap.region,
+      profile: ctx.global.profile,
+      roleArn: o.roleArn,
+      sessionName: o.sessionName,
+      endpointUrl: ctx.global.endpointUrl,
+      context,
+      stsTimeoutMs: Math.min(timeoutMs, 5000),
+      log: ctx.log,
+    });
+    region = iam.region;
   }
   const password = auth === 'scram' ? await scramPassword(o, context) : undefined;
 
