@@ -5,6 +5,7 @@
  * listener with a short connections.max.reauth.ms.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Kafka } from 'kafkajs';
 import kafkajs from 'kafkajs';
@@ -199,5 +200,32 @@ describe(`kafkajs against Kafka ${h.kafkaVersion}`, () => {
     expect(tokens).toBeGreaterThanOrEqual(5);
     const ends = await admin.fetchTopicOffsets(reauthTopic);
     expect(Number(ends[0]!.high)).toBe(sent);
+  });
+
+  it('MSK IAM: re-authenticating as another principal is refused by the broker, and kafkajs silently reconnects', async () => {
+    let tokens = 0;
+    const first = testTokenProvider(h.iam.admin, h.iam.region);
+    const second = testTokenProvider(h.iam.role, h.iam.region);
+    const iam = await createKafka({
+      brokers: [h.target.iamReauth],
+      auth: 'iam',
+      caFile: h.tls.caFile,
+      reauthenticationThresholdMs: h.iam.reauthMs - 2000,
+      // the first logins as one identity, every later token for another (what an unpinned role session name does)
+      tokenProvider: async () => (++tokens <= 2 ? first() : second()),
+    });
+    const client = iam.admin();
+    closers.push(() => client.disconnect());
+    await client.connect();
+    const deadline = Date.now() + 60_000;
+    while (tokens < 4 && Date.now() < deadline) {
+      await client.describeCluster();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(tokens).toBeGreaterThanOrEqual(4);
+    await expect(client.describeCluster()).resolves.toMatchObject({ brokers: [expect.anything()] });
+    if (h.target.logFile) {
+      expect(readFileSync(h.target.logFile, 'utf8')).toContain('Cannot change principals during re-authentication');
+    }
   });
 });
