@@ -56,8 +56,57 @@ export const EXECUTE_OPTION: OptionSpec = {
   defaultValue: false,
 };
 
+const CLUSTER_ARN_OPTION: OptionSpec = {
+  flags: '--cluster-arn <arn>',
+  description: 'the MSK cluster ARN (default: the context\'s clusterArn)',
+};
+
+// `mskctl size` workload flags (one workload); a workload file takes the same fields (see README "Sizing")
+const SIZE_OPTIONS: OptionSpec[] = [
+  { flags: '--name <name>', description: 'workload name (default "workload")' },
+  { flags: '--rate <rate>', description: 'messages per second, e.g. 1000/s, 150k/s, 60000/min' },
+  { flags: '--avg-size <size>', description: 'average message size with a unit, e.g. 30KB (1000 B) or 30KiB (1024 B)' },
+  { flags: '--max-size <size>', description: 'largest message size (default: the average)' },
+  { flags: '--groups <n>', description: 'consumer groups reading all of it (egress = ingress × groups)' },
+  { flags: '--topics <n>', description: 'number of topics' },
+  { flags: '--partitions <n>', description: 'partitions per topic' },
+  { flags: '--partitions-total <n>', description: 'partitions in total (instead of --partitions)' },
+  { flags: '--retention <duration>', description: 'retention, e.g. 72h, 7d' },
+  { flags: '--replication-factor <n>', description: 'Provisioned Standard replication factor (default 3)' },
+  { flags: '--compacted', description: 'the topics are compacted' },
+  { flags: '--auth <mechanisms>', description: 'authentication the clients can use: iam, scram, tls, plaintext, unauthenticated', repeatable: true },
+  { flags: '--needs-broker-config', description: 'needs broker-level configuration' },
+  { flags: '--needs-zookeeper', description: 'needs ZooKeeper access' },
+  { flags: '--not-splittable', description: 'must stay on one cluster' },
+  { flags: '--connections <n>', description: 'concurrent client connections' },
+  { flags: '--request-rate <rate>', description: 'client requests per second' },
+  { flags: '--target <type>', description: 'what --check gates on', defaultValue: 'serverless', choices: ['serverless', 'standard', 'express'] },
+  { flags: '--check', description: 'exit 1 when any workload does not fit the --target', defaultValue: false },
+  HEADROOM_OPTION,
+  QUOTAS_OPTION,
+];
+
 export const COMMANDS: CommandSpec[] = [
   // one entry per command; handlers are loaded lazily with import()
+  {
+    name: 'size',
+    summary: 'size workloads: derived figures, MSK Serverless quota check, Standard/Express brokers, monthly cost',
+    arguments: ['[file]'],
+    examples: [
+      'mskctl size fixtures/workloads/worked-example.yaml',
+      'mskctl size --rate 1000/s --avg-size 15KB --max-size 1MB --groups 1 --topics 10 --partitions 5 --retention 7d --auth iam',
+      'mskctl size workloads.yaml --check --target serverless --headroom 70%',
+    ],
+    options: SIZE_OPTIONS,
+    load: () => import('./commands/size.js'),
+  },
+  {
+    name: 'quotas',
+    summary: 'the MSK limits and prices in use, each with its source, date and confidence',
+    examples: ['mskctl quotas', 'mskctl quotas --quotas raised-quotas.yaml --output yaml'],
+    options: [QUOTAS_OPTION],
+    load: () => import('./commands/quotas.js'),
+  },
   {
     name: 'auth',
     summary: 'MSK IAM: generate or inspect a token, generate a least-privilege IAM policy',
@@ -137,6 +186,102 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--group <id>', description: 'authorization probe: describe this consumer group' },
     ],
     load: () => import('./commands/check.js'),
+  },
+  {
+    name: 'vpc-connection',
+    summary: 'managed VPC connections to a Provisioned cluster from another VPC or account (multi-VPC private connectivity)',
+    examples: [
+      'mskctl vpc-connection create --cluster-arn arn:aws:kafka:us-east-1:111122223333:cluster/orders/0a1b2c3d-1111-2222-3333-444455556666-2 --vpc-id vpc-0a1b2c3d4e5f60718 --subnets subnet-0aaa1111bbbb2222c,subnet-0ccc3333dddd4444e --security-groups sg-0123456789abcdef0 --authentication SASL_IAM',
+      'mskctl vpc-connection list',
+    ],
+    subcommands: [
+      {
+        name: 'create',
+        summary: 'preflight checks, then (with --execute) create a managed VPC connection; --wait until it is AVAILABLE',
+        examples: [
+          'mskctl vpc-connection create --cluster-arn ARN --vpc-id vpc-0a1b2c3d4e5f60718 --subnets subnet-0aaa1111bbbb2222c,subnet-0ccc3333dddd4444e --security-groups sg-0123456789abcdef0 --authentication SASL_IAM',
+          'mskctl vpc-connection create --cluster-arn ARN --vpc-id vpc-0a1b2c3d4e5f60718 --subnets subnet-0aaa1111bbbb2222c,subnet-0ccc3333dddd4444e --security-groups sg-0123456789abcdef0 --authentication SASL_IAM --execute --wait',
+        ],
+        options: [
+          CLUSTER_ARN_OPTION,
+          { flags: '--vpc-id <id>', description: 'the client VPC' },
+          { flags: '--subnets <ids>', description: 'client subnets (at least two, in the cluster\'s AZs); repeat or comma-separate', repeatable: true },
+          { flags: '--security-groups <ids>', description: 'security groups for the connection; repeat or comma-separate', repeatable: true },
+          { flags: '--authentication <scheme>', description: 'SASL_IAM, SASL_SCRAM or TLS' },
+          EXECUTE_OPTION,
+          { flags: '--wait', description: 'with --execute: wait until the connection is AVAILABLE (exit 1 on FAILED/REJECTED)', defaultValue: false },
+          { flags: '--timeout <duration>', description: 'how long --wait waits', defaultValue: '30m' },
+          { flags: '--poll-interval <duration>', description: 'how often --wait polls', defaultValue: '15s', hidden: true },
+        ],
+        load: () => import('./commands/vpc-connection/create.js'),
+      },
+      {
+        name: 'list',
+        summary: 'the VPC connections of this account, or with --cluster-arn those made to your cluster',
+        examples: ['mskctl vpc-connection list', 'mskctl vpc-connection list --cluster-arn ARN --output json'],
+        options: [CLUSTER_ARN_OPTION],
+        load: () => import('./commands/vpc-connection/list.js'),
+      },
+      {
+        name: 'describe',
+        summary: 'one VPC connection: state, VPC, subnets, security groups, cluster',
+        arguments: ['<arn>'],
+        examples: ['mskctl vpc-connection describe arn:aws:kafka:us-east-1:444455556666:vpc-connection/111122223333/orders/8d3e1a52-1111-2222-3333-444455556666-3'],
+        load: () => import('./commands/vpc-connection/describe.js'),
+      },
+      {
+        name: 'delete',
+        summary: 'delete a VPC connection (shows it first; deletes only with --execute)',
+        arguments: ['<arn>'],
+        examples: ['mskctl vpc-connection delete arn:aws:kafka:us-east-1:444455556666:vpc-connection/111122223333/orders/8d3e1a52-1111-2222-3333-444455556666-3 --execute'],
+        options: [EXECUTE_OPTION],
+        load: () => import('./commands/vpc-connection/delete.js'),
+      },
+    ],
+  },
+  {
+    name: 'cluster-policy',
+    summary: 'cluster (resource) policies that let other accounts connect through multi-VPC connectivity',
+    examples: ['mskctl cluster-policy generate --cluster-arn ARN --account 444455556666 > policy.json', 'mskctl cluster-policy put --cluster-arn ARN --policy policy.json'],
+    subcommands: [
+      {
+        name: 'generate',
+        summary: 'print a least-privilege cluster policy (offline): the basic form for accounts, or --principal/--data-plane for the advanced form',
+        examples: [
+          'mskctl cluster-policy generate --cluster-arn ARN --account 444455556666',
+          'mskctl cluster-policy generate --cluster-arn ARN --principal arn:aws:iam::444455556666:role/orders-app --data-plane consumer --topics orders --groups billing',
+        ],
+        options: [
+          CLUSTER_ARN_OPTION,
+          { flags: '--account <id>', description: 'account allowed to connect; repeat or comma-separate', repeatable: true },
+          { flags: '--principal <arn>', description: 'IAM role or user allowed to connect; repeat or comma-separate', repeatable: true },
+          { flags: '--data-plane <role>', description: 'add kafka-cluster actions for these roles (as in `auth policy --role`): producer, idempotent-producer, transactional-producer, consumer, admin, replicator-source, replicator-target', repeatable: true },
+          { flags: '--topics <patterns>', description: 'topics for --data-plane, comma-separated or repeated', repeatable: true },
+          { flags: '--groups <patterns>', description: 'consumer groups for --data-plane, comma-separated or repeated', repeatable: true },
+          { flags: '--transactional-ids <patterns>', description: 'transactional ids for --data-plane transactional-producer', repeatable: true },
+        ],
+        load: () => import('./commands/cluster-policy/generate.js'),
+      },
+      {
+        name: 'get',
+        summary: 'the cluster\'s current policy and its version',
+        examples: ['mskctl cluster-policy get --cluster-arn ARN', 'mskctl cluster-policy get --cluster-arn ARN --output json'],
+        options: [CLUSTER_ARN_OPTION],
+        load: () => import('./commands/cluster-policy/get.js'),
+      },
+      {
+        name: 'put',
+        summary: 'show the difference from the current policy; with --execute apply it against the version read (optimistic concurrency)',
+        examples: ['mskctl cluster-policy put --cluster-arn ARN --policy policy.json', 'mskctl cluster-policy put --cluster-arn ARN --policy policy.json --execute'],
+        options: [
+          CLUSTER_ARN_OPTION,
+          { flags: '--policy <file>', description: 'the policy document (JSON or YAML)' },
+          EXECUTE_OPTION,
+          { flags: '--expected-version <version>', description: 'refuse (exit 1) unless the current policy is at this version' },
+        ],
+        load: () => import('./commands/cluster-policy/put.js'),
+      },
+    ],
   },
 ];
 

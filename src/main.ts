@@ -135,6 +135,11 @@ export async function run(argv: string[], io: RunIo = { stdout: process.stdout, 
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // `mskctl ... | head` closes stdout early: stop quietly instead of printing an EPIPE stack trace
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const outcome = await run(argv);
   process.exitCode = outcome.exitCode;
 }

@@ -17,8 +17,10 @@ export function parseYamlDocument(text: string, file: string): ParsedDocument {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
-    const line = problem.linePos?.[0]?.line;
-    const column = problem.linePos?.[0]?.col;
+    // linePos is only filled with prettyErrors; fall back to the error's offset
+    const position = problem.linePos?.[0] ?? (problem.pos ? lineCounter.linePos(problem.pos[0]) : undefined);
+    const line = position?.line;
+    const column = position?.col;
     const firstLine = problem.message.split('\n')[0] ?? problem.message;
     throw inputError({ file, line, column }, `malformed YAML/JSON: ${firstLine}`, 'valid YAML or JSON', 'INPUT_MALFORMED');
   }
