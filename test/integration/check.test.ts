@@ -1,8 +1,9 @@
 /**
  * `mskctl check` (the built binary) against the harness's real brokers: success on every listener, and each
  * failure from the diagnosis table asserting the failing step, the cause and the exit code. IAM tokens come
- * from the real signer with the harness's test credentials in the environment; STS is a local HTTP server
- * (--endpoint-url) answering GetCallerIdentity, or a closed port (STS unreachable → the step is skipped).
+ * from the real signer with the harness's test credentials in the environment; STS is the project's local AWS
+ * stand-in (test/aws/fake-aws.ts, via --endpoint-url) answering GetCallerIdentity, or a closed port (STS
+ * unreachable → the step is skipped).
  */
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -10,6 +11,7 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckReport, StepResult } from '../../src/check/types.js';
 import { BIN, ROOT } from '../cli/run-cli.js';
+import { FakeAws, fixtureText } from '../aws/fake-aws.js';
 import { harnessEndpoints, iamDenialReason } from '../kafka/harness.js';
 import type { IamTestIdentity } from '../kafka/credentials.js';
 
@@ -87,34 +89,18 @@ function expectNoSecrets(run: Run, ...secrets: string[]): void {
   expect(run.stdout + run.stderr).not.toMatch(/aHR0cHM6Ly9rYWZrY[A-Za-z0-9_-]{40,}/);
 }
 
-// --- a local STS answering GetCallerIdentity; its Date header can be skewed
-interface FakeSts {
-  url: string;
-  server: Server;
-  requests: string[];
-  skewMs: number;
-}
-
-async function startFakeSts(): Promise<FakeSts> {
-  const state: FakeSts = { url: '', server: undefined as unknown as Server, requests: [], skewMs: 0 };
-  state.server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+// --- STS whose clock is off: only the Date header matters here (test/aws/fake-aws.ts answers with the real
+// time), so this one answers GetCallerIdentity with a Date header skewMs ahead
+async function startSkewedSts(skewMs: number): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    req.resume();
     req.on('end', () => {
-      const params = new URLSearchParams(body);
-      state.requests.push(params.get('Action') ?? '');
-      const accessKey = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      const identity = Object.values(h.iam).find((v) => typeof v === 'object' && (v as IamTestIdentity).accessKeyId === accessKey) as IamTestIdentity | undefined;
-      res.writeHead(200, { 'content-type': 'text/xml', date: new Date(Date.now() + state.skewMs).toUTCString() });
-      res.end(`<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetCallerIdentityResult><Arn>${identity?.principal ?? 'arn:aws:iam::000000000000:user/unknown'}</Arn><UserId>${accessKey}</UserId><Account>000000000000</Account></GetCallerIdentityResult>
-  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
-</GetCallerIdentityResponse>`);
+      res.writeHead(200, { 'content-type': 'text/xml', date: new Date(Date.now() + skewMs).toUTCString() });
+      res.end(fixtureText('sts/get-caller-identity.xml'));
     });
   });
-  await new Promise<void>((r) => state.server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${(state.server.address() as AddressInfo).port}`;
-  return state;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 /** a port nothing listens on (bound, then released) */
@@ -126,14 +112,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-let sts: FakeSts;
+const sts = new FakeAws();
 let noSts: string;
 beforeAll(async () => {
-  sts = await startFakeSts();
+  await sts.start();
+  sts.caller = { account: '000000000000', arn: h.iam.admin.principal };
   noSts = `http://127.0.0.1:${await closedPort()}`;
 });
 afterAll(async () => {
-  await new Promise<void>((r) => sts.server.close(() => r()));
+  await sts.stop();
 });
 
 const admin = h.iam.admin;
@@ -181,7 +168,10 @@ describe('mskctl check: success on each listener', () => {
     // --verbose: kafkajs' own protocol log goes to stderr too, and must not carry the token either
     const run = await check(iamArgs(h.source.iam, '--endpoint-url', sts.url, '--produce-consume', '--verbose'), awsEnv(admin));
     expect(run.status, run.stderr).toBe(0);
-    expect(sts.requests.slice(before)).toEqual(['GetCallerIdentity']);
+    // one GetCallerIdentity, signed with the admin's key (the same credentials that sign the token)
+    const asked = sts.requests.slice(before);
+    expect(asked.map((r) => `${r.service}:${r.operation}`)).toEqual(['sts:GetCallerIdentity']);
+    expect(String(asked[0]!.headers.authorization)).toContain(`Credential=${admin.accessKeyId}/`);
     expect(run.stderr).toContain('SASL OAUTHBEARER authentication successful');
     const credentials = step(run, 'credentials');
     expect(credentials.status).toBe('pass');
@@ -334,17 +324,25 @@ describe('mskctl check: failures → step, cause, exit 1', () => {
   });
 
   it('clock skew reported by STS (Date header 20 minutes ahead): credentials step', async () => {
-    sts.skewMs = 20 * 60_000;
+    const skewed = await startSkewedSts(20 * 60_000);
     try {
-      const run = await check(iamArgs(h.source.iam, '--endpoint-url', sts.url), awsEnv(admin));
+      const run = await check(iamArgs(h.source.iam, '--endpoint-url', skewed.url), awsEnv(admin));
       const failed = expectFailure(run, 'credentials', 'CLOCK_SKEW');
       expect(failed.detail).toMatch(/clock is (19|20) min \d+ s behind AWS/);
       // the Date header has whole seconds
       const skew = (failed.data as { identity: { clockSkewMs: number } }).identity.clockSkewMs;
       expect(Math.abs(skew - 20 * 60_000)).toBeLessThan(2000);
     } finally {
-      sts.skewMs = 0;
+      await new Promise<void>((r) => skewed.server.close(() => r()));
     }
+  });
+
+  it('STS rejects the credentials (InvalidClientTokenId): credentials step, before any Kafka authentication', async () => {
+    sts.script('GetCallerIdentity', { status: 403, error: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' });
+    const run = await check(iamArgs(h.source.iam, '--endpoint-url', sts.url), awsEnv(admin));
+    const failed = expectFailure(run, 'credentials', 'CREDENTIALS_INVALID');
+    expect(failed.hint).toContain('secret is wrong');
+    expect(step(run, 'sasl').status).toBe('skip');
   });
 
   it('authorization (ACLs on the IAM listener): the restricted identity may not describe a topic or group outside allowed-*', async () => {
