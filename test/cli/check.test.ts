@@ -79,6 +79,15 @@ describe('mskctl check: failures without a broker (exit 1, the step named)', () 
     expect(run.stderr).toContain('check failed at step tcp: CONNECTION_REFUSED');
   });
 
+  it('a name that does not resolve (.invalid, RFC 6761) fails the DNS step', () => {
+    const run = mskctl(['check', '--bootstrap', 'b-1.mskctl-test.invalid:9092', '--output', 'json'], { env });
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as { failedStep: string; cause: string };
+    expect(report.failedStep).toBe('dns');
+    // NXDOMAIN where a resolver answers; a resolver that cannot be reached at all is DNS_FAILED
+    expect(['DNS_NOT_FOUND', 'DNS_FAILED']).toContain(report.cause);
+  });
+
   it('a port that accepts but never answers: the TLS handshake times out after --timeout', () => {
     const run = mskctl(['check', '--bootstrap', `127.0.0.1:${silentPort}`, '--auth', 'scram', '--username', 'alice', '--timeout', '1s', '--output', 'json'], {
       env: { ...env, MSKCTL_SCRAM_PASSWORD: 'not-used' },
