@@ -2,7 +2,6 @@
  * The one top-level handler: parses argv with the registry, runs the command, renders its result to
  * stdout, and turns every error into a message + hint on stderr and an exit code.
  */
-import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { buildProgram, type CommandSpec } from './cli.js';
 import type { CommandContext, GlobalOptions } from './commands/types.js';
@@ -10,11 +9,8 @@ import { ExitCode, MskctlError } from './output/errors.js';
 import { createLogger, type Logger } from './output/log.js';
 import { redactString } from './output/redact.js';
 import { renderResult, type OutputFormat } from './output/render.js';
+import { packageVersion } from './version.js';
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function globalOptionsOf(command: Command): GlobalOptions {
   const all = command.optsWithGlobals<Record<string, unknown>>();

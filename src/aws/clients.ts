@@ -5,7 +5,6 @@
  * Region precedence: --region > AWS_REGION > the context's region > the cluster ARN's region (for commands
  * about one cluster) > the profile's region (resolved by the SDK from the shared config file).
  */
-import { readFileSync } from 'node:fs';
 import type { KafkaClient } from '@aws-sdk/client-kafka';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -13,6 +12,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { GlobalOptions } from '../commands/types.js';
 import { resolveContext } from '../config/contexts.js';
 import { usageError } from '../output/errors.js';
+import { packageVersion } from '../version.js';
 
 export interface AwsSettings {
   region?: string;
@@ -26,14 +26,6 @@ export interface AwsSettings {
 
 const DEFAULT_MAX_ATTEMPTS = 5;
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    return pkg.version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Settings from flags, environment and context; `arnRegion` is the region of the cluster the command targets. */
 export function resolveAwsSettings(global: GlobalOptions, env: NodeJS.ProcessEnv = process.env, arnRegion?: string): AwsSettings {
