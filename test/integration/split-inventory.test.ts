@@ -158,6 +158,28 @@ describe('mskctl split inventory (harness brokers)', () => {
     expect(Object.keys(result.assignments).filter((t) => t.startsWith(prefix)).sort()).toEqual([IDLE, ORDERS, STATE]);
   });
 
+  it('measures through the MSK IAM listener (real signer) and the SCRAM-over-TLS listener', async () => {
+    const topicArgs = ['--sample', '1s', '--records-per-topic', '0', '--topics', `^${prefix}\\.orders$`, '--output', 'json'];
+    const iam = await mskctlAsync(['split', 'inventory', '--bootstrap', h.source.iam, '--auth', 'iam', '--region', h.iam.region, '--ca', h.tls.caFile, ...topicArgs], {
+      AWS_ACCESS_KEY_ID: h.iam.admin.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: h.iam.admin.secretAccessKey,
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    });
+    expect(iam.status, iam.stderr).toBe(0);
+    expect((JSON.parse(iam.stdout) as { topics: Array<{ name: string; partitions: number }> }).topics).toEqual([expect.objectContaining({ name: ORDERS, partitions: 6 })]);
+    expect(iam.stderr).not.toContain(h.iam.admin.secretAccessKey);
+
+    const scram = await mskctlAsync(['split', 'inventory', '--bootstrap', h.source.scramTls, '--auth', 'scram', '--username', h.scram.admin.username, '--ca', h.tls.caFile, ...topicArgs], {
+      MSKCTL_SCRAM_PASSWORD: h.scram.admin.password,
+    });
+    expect(scram.status, scram.stderr).toBe(0);
+    expect((JSON.parse(scram.stdout) as { topics: Array<{ name: string }> }).topics.map((t) => t.name)).toEqual([ORDERS]);
+    expect(scram.stderr).not.toContain(h.scram.admin.password);
+  });
+
   it('handles thousands of partitions with batched admin calls and progress on stderr', async () => {
     const many = `${prefix}-many`;
     const topics = Array.from({ length: 100 }, (_, i) => `${many}.t${String(i).padStart(3, '0')}`);
