@@ -125,7 +125,7 @@ export const COMMANDS: CommandSpec[] = [
         options: [
           { flags: '--strategy <strategy>', description: 'segregated: a cluster per group; write-read: write clusters for producers, read clusters per consumer class', defaultValue: 'segregated', choices: ['segregated', 'write-read'] },
           { flags: '--group-by <key>', description: 'what makes a group (segregated clusters, write clusters)', defaultValue: 'team', choices: ['team', 'application', 'latency', 'data-class'] },
-          HEADROOM_OPTION,
+          { ...HEADROOM_OPTION, description: 'plan every cluster up to this share of each Serverless quota, 0-1 or a percentage (default 0.8)' },
           { flags: '--check', description: 'exit 1 when no feasible plan exists as the quotas stand', defaultValue: false },
           QUOTAS_OPTION,
           { flags: '--source <name>', description: 'the monolith as named in the printed commands (a context or bootstrap)', defaultValue: 'monolith' },
