@@ -396,8 +396,8 @@ export async function stop(ctx: CommandContext<Options>): Promise<CommandResult<
   const flowId = flowIdOf(ctx.options);
   const timeoutMs = durationMs(ctx.options, 'timeout', '--timeout', 120_000);
   const wait = ctx.options.wait !== false;
-  const sides = resolveSides(ctx);
-  const target = await kafkaFor(sides.target, ctx);
+  const targetSide = resolveSide('target', str(ctx.options, 'target'), sideOptions(ctx.options, 'target'), loadContexts(), process.env, { region: ctx.global.region, profile: ctx.global.profile });
+  const target = await kafkaFor(targetSide, ctx);
   const { FlowStore } = await import('../replication/flow-store.js');
   const data = await withAdmin(target, 'target', async (ta) => {
     const store = new FlowStore(flowId, target, ta);
