@@ -138,7 +138,7 @@ export class PartitionReader {
    * One Fetch per leader broker (in parallel) for the given positions. Throws kafkajs' error for a partition
    * error (the caller refreshes metadata and retries; KafkaJSOffsetOutOfRange carries topic and partition).
    */
-  async fetch(positions: FetchPosition[], maxWaitMs = this.options.maxWaitMs): Promise<FetchedPartition[]> {
+  async fetch(positions: FetchPosition[], maxWaitMs = this.options.maxWaitMs, maxBytesPerPartition = this.options.maxBytesPerPartition): Promise<FetchedPartition[]> {
     if (positions.length === 0) return [];
     const newTopics = [...new Set(positions.map((p) => p.topic))].filter((t) => !this.knownTopics.has(t));
     if (newTopics.length > 0) {
@@ -176,13 +176,13 @@ export class PartitionReader {
           topic,
           partitions: list
             .filter((p) => p.topic === topic)
-            .map((p) => ({ partition: p.partition, fetchOffset: String(p.offset), maxBytes: this.options.maxBytesPerPartition })),
+            .map((p) => ({ partition: p.partition, fetchOffset: String(p.offset), maxBytes: maxBytesPerPartition })),
         }));
         const response = await broker.fetch({
           isolationLevel: this.options.readCommitted ? 1 : 0,
           maxWaitTime: maxWaitMs,
           minBytes: this.options.minBytes,
-          maxBytes: this.options.maxBytes,
+          maxBytes: Math.max(this.options.maxBytes, maxBytesPerPartition),
           topics,
         });
         const out: FetchedPartition[] = [];
