@@ -35,6 +35,8 @@ export interface FetchedPartition {
   logStartOffset: number;
   /** approximate bytes of keys, values and headers */
   bytes: number;
+  /** the broker throttled this fetch (a quota): an empty answer says nothing about the log */
+  throttled: boolean;
 }
 
 export interface FetchPosition {
@@ -72,7 +74,7 @@ interface KafkajsPartitionData {
   messages: KafkajsMessage[];
 }
 interface KafkajsBroker {
-  fetch(request: unknown): Promise<{ responses: Array<{ topicName: string; partitions: KafkajsPartitionData[] }> }>;
+  fetch(request: unknown): Promise<{ throttleTime?: number; clientSideThrottleTime?: number; responses: Array<{ topicName: string; partitions: KafkajsPartitionData[] }> }>;
 }
 interface KafkajsCluster {
   connect(): Promise<void>;
@@ -186,10 +188,11 @@ export class PartitionReader {
           topics,
         });
         const out: FetchedPartition[] = [];
+        const throttled = (response.throttleTime ?? 0) > 0 || (response.clientSideThrottleTime ?? 0) > 0;
         for (const { topicName, partitions } of response.responses) {
           for (const data of partitions) {
             const position = list.find((p) => p.topic === topicName && p.partition === data.partition) as FetchPosition;
-            out.push(this.toFetched(topicName, position.offset, data));
+            out.push({ ...this.toFetched(topicName, position.offset, data), throttled });
           }
         }
         return out;
@@ -198,7 +201,7 @@ export class PartitionReader {
     return results.flat();
   }
 
-  private toFetched(topic: string, fetchOffset: number, data: KafkajsPartitionData): FetchedPartition {
+  private toFetched(topic: string, fetchOffset: number, data: KafkajsPartitionData): Omit<FetchedPartition, 'throttled'> {
     // a compressed batch may start before the fetch offset: drop what precedes it
     const within = data.messages.filter((m) => Number(m.offset) >= fetchOffset);
     let next = fetchOffset;

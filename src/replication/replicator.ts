@@ -354,8 +354,9 @@ export class Replicator {
       if (alone && alone.next > alone.fetchOffset) {
         state.stuck = 0;
         out.push(alone);
-      } else if (alone && state.stuck >= 3) {
-        this.options.log.debug(`replicate: ${f.topic}/${f.partition} offset ${f.fetchOffset} holds no record (empty batch); stepping over it`);
+      } else if (alone && !alone.throttled && state.stuck >= 3) {
+        // a lone, unthrottled fetch returns the whole next batch if there is one with records: this one has none
+        this.options.log.warn(`${f.topic}/${f.partition}: offset ${f.fetchOffset} holds no record (an empty batch left by compaction); stepping over it`);
         out.push({ ...alone, next: f.fetchOffset + 1 });
         state.stuck = 0;
       } else out.push(f);
