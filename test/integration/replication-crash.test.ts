@@ -176,7 +176,7 @@ describe('clean stops', () => {
     const flowId = `stop-${id}`;
     await createTopics(source, [{ topic, partitions: 2 }]);
     await produce(source, topic, 2, 5_000);
-    const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--heartbeat', '500ms']);
+    const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--heartbeat', '500ms', '--metrics-port', '0']);
     const statusArgs = ['replicate', 'status', '--source', h.source.plaintext, '--target', h.target.plaintext, '--flow-id', flowId, '--output', 'json'];
     const deadline = Date.now() + 30_000;
     let state = '';
@@ -187,6 +187,12 @@ describe('clean stops', () => {
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(state).toBe('running');
+    // Prometheus metrics of the running flow
+    const url = /Prometheus metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(run.stderr())?.[1];
+    expect(url, run.stderr()).toBeDefined();
+    const metrics = await (await fetch(url!)).text();
+    expect(metrics).toMatch(new RegExp(`^mskctl_replicate_partitions\\{flow="${flowId}"\\} 2$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^mskctl_replicate_lag_records\\{flow="${flowId}",topic="${topic}",partition="0"\\} \\d+$`, 'm'));
     // one process per flow: a second instance sees the live heartbeat and refuses (exit 3)
     const second = startReplicate(['--topics', topic, '--flow-id', flowId, '--heartbeat', '500ms']);
     expect(await second.exit, second.stderr()).toBe(3);
