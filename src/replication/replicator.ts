@@ -434,7 +434,7 @@ export class Replicator {
         });
         for (const c of chunks) {
           const meta = result.find((m) => m.topicName === c.state.targetTopic && m.partition === c.state.partition);
-          if (!meta || meta.baseOffset === undefined) {
+          if (!meta || meta.baseOffset === undefined || !(Number(meta.baseOffset) >= 0)) {
             // kafkajs leaves out partitions its metadata does not know yet: nothing was written for this one
             this.producersStale = true;
             throw Object.assign(new Error(`the target did not acknowledge ${c.state.targetTopic}/${c.state.partition} (partition unknown to the producer's metadata)`), { retriable: true });
