@@ -798,19 +798,22 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
     push(group, c.name, 'check that clients reach it', `mskctl check --bootstrap ${bootstrapOf(c.name)}${c.type === 'serverless' ? ' --auth iam' : ''}`, `set ${bootstrapVar(c.name)} to its bootstrap string (aws kafka get-bootstrap-brokers)`);
   };
   const topicsOf = (names: string[]): Topic[] => names.map((t) => topicByName.get(t)!).filter(Boolean);
+  const flowIdOf = (flow: ReplicationFlow): string => `${slug(flow.from)}-to-${flow.to}`;
   const replicate = (group: string, flow: ReplicationFlow, from: string, to: string): void => {
     const regex = shellQuote(regexFor(topicsOf(flow.topics)));
-    const flowId = `${slug(flow.from)}-to-${flow.to}`;
-    push(group, flow.to, `create the ${flow.topics.length} topics on ${flow.to} (the dry run shows the topic plan; the replication creates them)`, `mskctl replicate --source ${from} --target ${to} --topics ${regex} --dry-run`);
-    push(group, flow.to, `replicate ${flow.topics.length} topics (${formatThroughput(flow.bytesPerSecond)}) from ${flow.from}`, `mskctl replicate --source ${from} --target ${to} --topics ${regex} --flow-id ${flowId}`, flow.kind === 'permanent' ? 'permanent flow: keep it running after the migration' : 'creates missing topics, then copies records and positions');
-    push(group, flow.to, 'verify the replication has caught up', `mskctl replicate status --source ${from} --target ${to} --topics ${regex}`, 'lag 0 on every partition before any cutover');
+    const flowId = flowIdOf(flow);
+    push(group, flow.to, `create the ${flow.topics.length} topics on ${flow.to} (the dry run shows the topic plan; the replication creates them)`, `mskctl replicate --source ${from} --target ${to} --topics ${regex} --flow-id ${flowId} --dry-run`);
+    push(group, flow.to, `replicate ${flow.topics.length} topics (${formatThroughput(flow.bytesPerSecond)}) from ${flow.from}`, `mskctl replicate --source ${from} --target ${to} --topics ${regex} --flow-id ${flowId}`, flow.kind === 'permanent' ? 'permanent flow: keep it running after the migration' : 'creates missing topics, then copies records and positions; keep it running');
+    push(group, flow.to, 'verify the replication has caught up (exit 1 while any partition lags)', `mskctl replicate status --source ${from} --target ${to} --flow-id ${flowId} --check`, 'lag 0 on every partition before any cutover');
+  };
+  const stopReplication = (group: string, flow: ReplicationFlow, to: string): void => {
+    push(group, flow.to, `stop the replication ${flow.from} → ${flow.to} once the producers write to ${flow.to}`, `mskctl replicate stop --target ${to} --flow-id ${flowIdOf(flow)}`, 'drains to the source end offsets, stores the positions and exits; skip it if the cutover run already stopped the flow');
   };
   const cutover = (group: string, c: PlannedCluster, from: string, groups: string[], topics: string[]): void => {
     const regex = shellQuote(regexFor(topicsOf(topics)));
     const file = `cutover-${c.name}.yaml`;
     push(group, c.name, 'plan the cutover (consumers first, then producers)', `mskctl cutover plan --source ${from} --target ${bootstrapOf(c.name)}${groups.length > 0 ? ` --groups ${shellQuote(groups.join(','))}` : ''} --topics ${regex} > ${file}`);
-    push(group, c.name, 'move the consumer groups, then the producers; the run ends by stopping the replication', `mskctl cutover run ${file} --execute`, 'resumable; mskctl cutover status shows where it stands');
-    push(group, c.name, 'confirm the replication stopped and nothing is left behind', `mskctl replicate status --source ${from} --target ${bootstrapOf(c.name)} --topics ${regex}`);
+    push(group, c.name, 'move the consumer groups, then the producers', `mskctl cutover run ${file} --execute`, 'resumable; mskctl cutover status shows where it stands');
   };
   if (strategy === 'segregated') {
     for (const c of clusters) {
@@ -819,6 +822,7 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
       const flow = flows.find((f) => f.to === c.name && f.kind === 'migration');
       if (flow) replicate(group, flow, src, bootstrapOf(c.name));
       cutover(group, c, src, c.consumerGroups, c.topics);
+      if (flow) stopReplication(group, flow, bootstrapOf(c.name));
     }
     return steps;
   }
@@ -835,7 +839,11 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
   }
   for (const c of clusters.filter((x) => x.role !== 'read')) {
     const regex = shellQuote(regexFor(topicsOf(c.topics)));
-    push(c.role === 'write' ? 'write layer' : 'provisioned', c.name, 'then move the producers (and, on a Provisioned cluster, its consumers)', `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)} ${c.role === 'write' || c.consumerGroups.length === 0 ? '' : ` --groups ${shellQuote(c.consumerGroups.join(','))}`} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'the run stops the monolith → cluster replication at the end; the write → read flows keep running');
+    const layer = c.role === 'write' ? 'write layer' : 'provisioned';
+    const groups = c.role === 'write' || c.consumerGroups.length === 0 ? '' : ` --groups ${shellQuote(c.consumerGroups.join(','))}`;
+    push(layer, c.name, 'then move the producers (and, on a Provisioned cluster, its consumers)', `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)}${groups} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'the write → read flows keep running');
+    const flow = flows.find((f) => f.to === c.name && f.kind === 'migration');
+    if (flow) stopReplication(layer, flow, bootstrapOf(c.name));
   }
   return steps;
 }

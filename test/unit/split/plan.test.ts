@@ -215,6 +215,10 @@ describe('write-read strategy', () => {
     const lastReplicate = actions.map((c, i) => (c.startsWith('mskctl replicate --source') && !c.includes('--dry-run') ? i : -1)).reduce((a, b) => Math.max(a, b));
     expect(lastReplicate).toBeLessThan(firstConsumerCutover);
     expect(firstConsumerCutover).toBeLessThan(firstProducerCutover);
+    // the monolith → write flows stop after the producers moved; the write → read flows are never stopped
+    const stops = actions.filter((c) => c.startsWith('mskctl replicate stop'));
+    expect(stops).toEqual(['mskctl replicate stop --target "$WRITE_COMMERCE_BOOTSTRAP" --flow-id monolith-to-write-commerce', 'mskctl replicate stop --target "$WRITE_IDENTITY_BOOTSTRAP" --flow-id monolith-to-write-identity']);
+    expect(actions.indexOf(stops[0]!)).toBeGreaterThan(firstProducerCutover);
     expect(plan.steps.map((s) => s.order)).toEqual(plan.steps.map((_, i) => i + 1));
     expect(plan.risks.some((r) => r.kind === 'chained-replication')).toBe(true);
   });
@@ -260,10 +264,13 @@ describe('migration steps (segregated)', () => {
     expect(commands[0]).toMatch(/^aws kafka create-cluster-v2 --cluster-name team --serverless/);
     expect(commands[1]).toBe('mskctl check --bootstrap "$TEAM_BOOTSTRAP" --auth iam');
     expect(commands[3]).toBe(`mskctl replicate --source old-cluster --target "$TEAM_BOOTSTRAP" --topics '^(orders\\..*)$' --flow-id old-cluster-to-team`);
-    expect(commands[4]).toMatch(/^mskctl replicate status --source old-cluster/);
+    expect(commands[2]).toBe(`mskctl replicate --source old-cluster --target "$TEAM_BOOTSTRAP" --topics '^(orders\\..*)$' --flow-id old-cluster-to-team --dry-run`);
+    expect(commands[4]).toBe('mskctl replicate status --source old-cluster --target "$TEAM_BOOTSTRAP" --flow-id old-cluster-to-team --check');
     expect(commands[5]).toMatch(/^mskctl cutover plan --source old-cluster .* --groups g /);
     expect(commands[6]).toBe('mskctl cutover run cutover-team.yaml --execute');
     expect(plan.steps[6]!.action).toMatch(/consumer groups, then the producers/);
+    expect(commands[7]).toBe('mskctl replicate stop --target "$TEAM_BOOTSTRAP" --flow-id old-cluster-to-team');
+    expect(commands).toHaveLength(8);
   });
 });
 
