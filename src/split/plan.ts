@@ -809,10 +809,12 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
   const stopReplication = (group: string, flow: ReplicationFlow, to: string): void => {
     push(group, flow.to, `stop the replication ${flow.from} → ${flow.to} once the producers write to ${flow.to}`, `mskctl replicate stop --target ${to} --flow-id ${flowIdOf(flow)}`, 'drains to the source end offsets, stores the positions and exits; skip it if the cutover run already stopped the flow');
   };
-  const cutover = (group: string, c: PlannedCluster, from: string, groups: string[], topics: string[]): void => {
-    const regex = shellQuote(regexFor(topicsOf(topics)));
+  // mskctl cutover takes topic names (comma-separated); a pattern entry is passed as written and must be expanded
+  const topicList = (names: string[]): string => shellQuote(names.join(','));
+  const cutover = (group: string, c: PlannedCluster, from: string, groups: string[], topics: string[], flow: ReplicationFlow | undefined): void => {
     const file = `cutover-${c.name}.yaml`;
-    push(group, c.name, 'plan the cutover (consumers first, then producers)', `mskctl cutover plan --source ${from} --target ${bootstrapOf(c.name)}${groups.length > 0 ? ` --groups ${shellQuote(groups.join(','))}` : ''} --topics ${regex} > ${file}`);
+    const flowId = flow ? ` --flow-id ${flowIdOf(flow)}` : '';
+    push(group, c.name, 'plan the cutover (consumers first, then producers)', `mskctl cutover plan --source ${from} --target ${bootstrapOf(c.name)}${flowId}${groups.length > 0 ? ` --groups ${shellQuote(groups.join(','))}` : ''} --topics ${topicList(topics)} > ${file}`);
     push(group, c.name, 'move the consumer groups, then the producers', `mskctl cutover run ${file} --execute`, 'resumable; mskctl cutover status shows where it stands');
   };
   if (strategy === 'segregated') {
@@ -821,7 +823,7 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
       create(c, group);
       const flow = flows.find((f) => f.to === c.name && f.kind === 'migration');
       if (flow) replicate(group, flow, src, bootstrapOf(c.name));
-      cutover(group, c, src, c.consumerGroups, c.topics);
+      cutover(group, c, src, c.consumerGroups, c.topics, flow);
       if (flow) stopReplication(group, flow, bootstrapOf(c.name));
     }
     return steps;
@@ -834,15 +836,19 @@ function migrationSteps(clusters: PlannedCluster[], flows: ReplicationFlow[], so
   }
   for (const flow of flows.filter((f) => f.kind === 'permanent')) replicate('read layer', flow, bootstrapOf(flow.from), bootstrapOf(flow.to));
   for (const c of clusters.filter((x) => x.role === 'read')) {
-    const regex = shellQuote(regexFor(topicsOf(c.topics)));
-    push('read layer', c.name, `move consumer groups ${c.consumerGroups.join(', ')} to the read cluster first`, `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)} --groups ${shellQuote(c.consumerGroups.join(','))} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'chained replication: see the risks');
+    push(
+      'read layer',
+      c.name,
+      `move consumer groups ${c.consumerGroups.join(', ')} to the read cluster first`,
+      `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)} --groups ${shellQuote(c.consumerGroups.join(','))} --topics ${topicList(c.topics)} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`,
+      'two hops (monolith → write → read): mskctl cutover translates offsets through one flow, so these groups need the translation of each hop (mskctl replicate translate per flow); see the chained-replication risk',
+    );
   }
   for (const c of clusters.filter((x) => x.role !== 'read')) {
-    const regex = shellQuote(regexFor(topicsOf(c.topics)));
     const layer = c.role === 'write' ? 'write layer' : 'provisioned';
-    const groups = c.role === 'write' || c.consumerGroups.length === 0 ? '' : ` --groups ${shellQuote(c.consumerGroups.join(','))}`;
-    push(layer, c.name, 'then move the producers (and, on a Provisioned cluster, its consumers)', `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)}${groups} --topics ${regex} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'the write → read flows keep running');
     const flow = flows.find((f) => f.to === c.name && f.kind === 'migration');
+    const groups = c.role === 'write' || c.consumerGroups.length === 0 ? '' : ` --groups ${shellQuote(c.consumerGroups.join(','))}`;
+    push(layer, c.name, 'then move the producers (and, on a Provisioned cluster, its consumers)', `mskctl cutover plan --source ${src} --target ${bootstrapOf(c.name)}${flow ? ` --flow-id ${flowIdOf(flow)}` : ''}${groups} --topics ${topicList(c.topics)} > cutover-${c.name}.yaml && mskctl cutover run cutover-${c.name}.yaml --execute`, 'the write → read flows keep running');
     if (flow) stopReplication(layer, flow, bootstrapOf(c.name));
   }
   return steps;

@@ -266,7 +266,7 @@ describe('migration steps (segregated)', () => {
     expect(commands[3]).toBe(`mskctl replicate --source old-cluster --target "$TEAM_BOOTSTRAP" --topics '^(orders\\..*)$' --flow-id old-cluster-to-team`);
     expect(commands[2]).toBe(`mskctl replicate --source old-cluster --target "$TEAM_BOOTSTRAP" --topics '^(orders\\..*)$' --flow-id old-cluster-to-team --dry-run`);
     expect(commands[4]).toBe('mskctl replicate status --source old-cluster --target "$TEAM_BOOTSTRAP" --flow-id old-cluster-to-team --check');
-    expect(commands[5]).toMatch(/^mskctl cutover plan --source old-cluster .* --groups g /);
+    expect(commands[5]).toBe('mskctl cutover plan --source old-cluster --target "$TEAM_BOOTSTRAP" --flow-id old-cluster-to-team --groups g --topics orders.a,orders.b > cutover-team.yaml');
     expect(commands[6]).toBe('mskctl cutover run cutover-team.yaml --execute');
     expect(plan.steps[6]!.action).toMatch(/consumer groups, then the producers/);
     expect(commands[7]).toBe('mskctl replicate stop --target "$TEAM_BOOTSTRAP" --flow-id old-cluster-to-team');
