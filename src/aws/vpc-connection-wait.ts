@@ -1,11 +1,12 @@
 /** Polls a VPC connection until it is AVAILABLE or has ended, with progress on stderr and a timeout. */
-import { interrupted, operationalError } from '../output/errors.js';
+import { operationalError } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
 import { formatDuration } from '../sizing/units.js';
 import { ENDED_STATES } from '../vpc/create-plan.js';
 import type { VpcConnectionSummary } from '../vpc/types.js';
 import type { AwsClients } from './clients.js';
 import { describeVpcConnection } from './msk.js';
+import { sleepOrInterrupt } from '../util/sleep.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -14,20 +15,6 @@ export interface WaitOptions {
   log: Logger;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(interrupted());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(interrupted('interrupted while waiting; the VPC connection keeps being created, see `mskctl vpc-connection describe`'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** The connection as last seen: AVAILABLE, or an ended state (DELETED when it disappeared). */
 export async function waitForVpcConnection(clients: AwsClients, start: VpcConnectionSummary, options: WaitOptions): Promise<VpcConnectionSummary> {
@@ -43,7 +30,7 @@ export async function waitForVpcConnection(clients: AwsClients, start: VpcConnec
         'VPC_CONNECTION_TIMEOUT',
       );
     }
-    await sleep(Math.min(options.pollMs, options.timeoutMs - elapsed), options.signal);
+    await sleepOrInterrupt(Math.min(options.pollMs, options.timeoutMs - elapsed), options.signal, 'interrupted while waiting; the VPC connection keeps being created, see `mskctl vpc-connection describe`');
     const seen = await describeVpcConnection(clients, start.arn);
     current = seen ? { ...current, ...seen, targetClusterArn: seen.targetClusterArn ?? current.targetClusterArn } : { ...current, state: 'DELETED' };
     // plain periodic lines unless stderr is a live terminal, where only changes are worth a line

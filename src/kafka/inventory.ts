@@ -11,6 +11,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { interrupted } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
 import type { ClusterMeasurement, GroupMeasurement, TopicMeasurement } from '../split/live.js';
+import { sleepOrInterrupt } from '../util/sleep.js';
 
 export interface MeasureOptions {
   /** only topics whose name matches */
@@ -90,20 +91,6 @@ function progress(log: Logger, label: string, total: number): (done: number) => 
   };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(interrupted());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(interrupted());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 interface OffsetSnapshot {
   at: number;
@@ -283,7 +270,7 @@ export async function measureCluster(kafka: Kafka, admin: Admin, options: Measur
     const elapsed = Date.now() - Math.min(...[...start.values()].map((s) => s.at), Date.now());
     const remaining = Math.max(0, options.sampleMs - elapsed);
     log.info(`sampling for ${Math.round(options.sampleMs / 1000)} s ...`);
-    await sleep(remaining, signal);
+    await sleepOrInterrupt(remaining, signal);
     end = await snapshotOffsets(kafka, names, options, 'end offsets (end of window)');
   } finally {
     await sampler.stop();
