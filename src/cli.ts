@@ -58,6 +58,62 @@ export const EXECUTE_OPTION: OptionSpec = {
 
 export const COMMANDS: CommandSpec[] = [
   // one entry per command; handlers are loaded lazily with import()
+  {
+    name: 'cutover',
+    summary: 'consumer-first cutover from a source cluster to a target, as a resumable state machine',
+    examples: [
+      'mskctl cutover plan --source old --target new --flow-id orders --groups billing --topics orders > cutover.yaml',
+      'mskctl cutover run cutover.yaml',
+      'mskctl cutover run cutover.yaml --execute',
+      'mskctl cutover status cutover.yaml',
+    ],
+    subcommands: [
+      {
+        name: 'plan',
+        summary: 'write a cutover plan (topics, groups, checks, hooks, state file) as YAML to stdout',
+        examples: [
+          'mskctl cutover plan --source old --target new --flow-id orders --groups billing,audit --topics orders,payments > cutover.yaml',
+          "mskctl cutover plan --source old --target new --flow-id orders --groups billing --topics orders --stop-hook 'kubectl scale deploy/billing-old --replicas 0' --start-hook 'kubectl scale deploy/billing-new --replicas 3' > cutover.yaml",
+        ],
+        options: [
+          { flags: '--source <cluster>', description: 'source cluster: a context name or a bootstrap list' },
+          { flags: '--target <cluster>', description: 'target cluster: a context name or a bootstrap list' },
+          { flags: '--flow-id <id>', description: 'the `mskctl replicate` flow that copies the topics' },
+          { flags: '--groups <groups>', description: 'consumer groups to move, in order (comma-separated, repeatable)', repeatable: true },
+          { flags: '--topics <topics>', description: 'the replicated topics those groups read (comma-separated, repeatable)', repeatable: true },
+          { flags: '--max-lag <records>', description: 'highest replication lag per partition the preflight accepts (default 0)' },
+          { flags: '--producer-quiet-period <duration>', description: 'source end offsets unchanged this long = producers stopped (default 30s)' },
+          { flags: '--wait-timeout <duration>', description: 'how long to wait for an operator action (default 30m)' },
+          { flags: '--drain-timeout <duration>', description: 'how long the replication may take to reach lag 0 (default 10m)' },
+          { flags: '--confirm-timeout <duration>', description: 'how long to wait for progress on the target (default 5m)' },
+          { flags: '--poll-interval <duration>', description: 'how often to look at the clusters while waiting (default 2s)' },
+          { flags: '--confirm-target-writes', description: 'after moving the producers, wait for new writes on the target' },
+          { flags: '--stop-hook <command>', description: "stops a group's consumers on the source (sh -c, MSKCTL_GROUP set)" },
+          { flags: '--start-hook <command>', description: "starts a group's consumers on the target (sh -c, MSKCTL_GROUP set)" },
+          { flags: '--producer-hook <command>', description: 'stops the producers on the source (sh -c)' },
+          { flags: '--producer-start-hook <command>', description: 'starts the producers on the target once the replication drained (sh -c)' },
+          { flags: '--hook-timeout <duration>', description: 'kill a hook running longer than this (default 5m)' },
+          { flags: '--state <file>', description: 'state file, relative to the plan (default <plan>.state.yaml next to it)' },
+        ],
+        load: () => import('./commands/cutover-plan.js'),
+      },
+      {
+        name: 'run',
+        summary: 'evaluate the preflight and show the steps; with --execute carry them out (resumes after a crash or Ctrl-C)',
+        arguments: ['<plan>'],
+        examples: ['mskctl cutover run cutover.yaml', 'mskctl cutover run cutover.yaml --execute'],
+        options: [EXECUTE_OPTION],
+        load: () => import('./commands/cutover-run.js'),
+      },
+      {
+        name: 'status',
+        summary: 'show where a cutover stands, from its state file (no cluster access)',
+        arguments: ['<plan>'],
+        examples: ['mskctl cutover status cutover.yaml', 'mskctl cutover status cutover.yaml --output json'],
+        load: () => import('./commands/cutover-status.js'),
+      },
+    ],
+  },
 ];
 
 function describeExamples(examples: string[]): string {

@@ -165,9 +165,14 @@ const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 const FLOW_ID = /^[a-zA-Z0-9._-]{1,200}$/;
 
 /** Validates a parsed plan document; every error names the file, the line, the field and what is expected. */
-export function validatePlan(doc: ParsedDocument): CutoverPlan {
+export function validatePlan(doc: ParsedDocument, flagOf?: (path: Array<string | number>) => string | undefined): CutoverPlan {
   const file = doc.file;
-  const at = (path: Array<string | number>) => ({ file, line: doc.lineOf(path), path: path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[') });
+  const at = (path: Array<string | number>) => {
+    const field = path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+    // built from command-line flags: name the flag instead of a file position
+    if (flagOf) return { path: flagOf(path) ?? field };
+    return { file, line: doc.lineOf(path), path: field };
+  };
   const root = doc.value;
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw inputError({ file }, 'the plan must be a mapping', 'the output of `mskctl cutover plan`');
