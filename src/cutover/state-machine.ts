@@ -73,7 +73,7 @@ export function stepsOf(plan: CutoverPlan): StepDef[] {
     add('consumers', 'start-on-target', plan.hooks.start ? `run the start hook for ${group} on the target` : `wait for ${group}'s consumers to join on the target (start them there)`, group);
     add('consumers', 'confirm-target-active', `confirm ${group} is active on the target and its lag falls`, group);
   }
-  add('producers', 'await-source-quiet', `${plan.hooks.producerStop ? 'run the producer stop hook, then w' : 'w'}ait until the source topics get no writes for ${plan.checks.producerQuietPeriodMs} ms`);
+  add('producers', 'await-source-quiet', `${plan.hooks.producerStop ? 'run the producer stop hook, then w' : 'w'}ait until the source topics get no writes for ${plan.checks.producerQuietPeriodMs / 1000} s`);
   add('producers', 'drain-replication', `wait until flow ${plan.flowId} has lag 0 on every partition`);
   add('producers', 'start-producers-on-target', plan.hooks.producerStart ? 'run the producer start hook (producers write to the target)' : 'tell the operator to start the producers on the target');
   if (plan.checks.confirmTargetWrites) add('producers', 'confirm-target-writes', 'confirm new writes arrive on the target topics');
