@@ -21,6 +21,7 @@ import {
   nextStep,
   observeQuiet,
   refuseStep,
+  replicatedSpans,
   startStep,
   stateMismatch,
   stateShapeProblem,
@@ -318,7 +319,16 @@ const handlers: Record<StepDef['kind'], (ctx: Ctx, step: StepDef) => Promise<Ste
       },
       () => timeout(step, `flow ${ctx.plan.flowId} to reach lag 0`, ctx.plan.checks.drainTimeoutMs, `check that flow ${ctx.plan.flowId} is running (mskctl replicate status)`),
     );
-    return { note: 'replication lag 0 on every partition', drainedTargetBounds: await target.topicBounds(ctx.plan.topics) };
+    const drainedTargetBounds = await target.topicBounds(ctx.plan.topics);
+    // the replicated range of each partition on the target, for the duplicates count in the summary
+    const nonEmpty = quietBounds.filter((b) => b.high > b.low);
+    const [lows, highs] = nonEmpty.length
+      ? await Promise.all([
+          replication.translate(ctx.plan.flowId, nonEmpty.map((b) => ({ topic: b.topic, partition: b.partition, offset: b.low }))),
+          replication.translate(ctx.plan.flowId, nonEmpty.map((b) => ({ topic: b.topic, partition: b.partition, offset: b.high }))),
+        ])
+      : [[], []];
+    return { note: 'replication lag 0 on every partition', drainedTargetBounds, replicatedSpans: replicatedSpans(quietBounds, lows, highs) };
   },
 
   async 'start-producers-on-target'(ctx) {

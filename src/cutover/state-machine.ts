@@ -106,7 +106,7 @@ export interface TopicSummary {
   targetRecordsAtDrain: number;
   /** records on the target now (including writes by the moved producers) */
   targetRecordsNow: number;
-  /** records the replication wrote twice: target at drain − source, when the target topic started empty */
+  /** records the replication wrote twice: target offsets spanned by the replicated range − source records */
   replicationDuplicates: number;
 }
 
@@ -132,6 +132,27 @@ export interface CutoverSummary {
   totalDurationMs: number;
 }
 
+/** One partition's replicated range: source records [low, high) and the target offsets they map to. */
+export interface ReplicatedSpan {
+  topic: string;
+  partition: number;
+  sourceRecords: number;
+  /** target offsets between the translations of the source log start and end */
+  targetRecords: number;
+}
+
+/** The replicated span of each partition, from the source bounds and the translations of their low and high offsets. */
+export function replicatedSpans(bounds: PartitionBounds[], lows: TranslatedOffset[], highs: TranslatedOffset[]): ReplicatedSpan[] {
+  const lowOf = new Map(lows.map((t) => [key(t.topic, t.partition), t.targetOffset]));
+  const highOf = new Map(highs.map((t) => [key(t.topic, t.partition), t.targetOffset]));
+  return bounds.map((b) => {
+    const low = lowOf.get(key(b.topic, b.partition));
+    const high = highOf.get(key(b.topic, b.partition));
+    const empty = b.high === b.low;
+    return { topic: b.topic, partition: b.partition, sourceRecords: b.high - b.low, targetRecords: empty || low === undefined || high === undefined ? 0 : high - low };
+  });
+}
+
 export interface CutoverState {
   kind: 'CutoverState';
   version: 1;
@@ -143,7 +164,7 @@ export interface CutoverState {
   steps: Record<string, StepRecord>;
   phases: Partial<Record<Phase, { startedAt: string; finishedAt?: string }>>;
   groups: Record<string, { sourceOffsets?: PartitionOffset[]; targetOffsets?: TranslatedOffset[] }>;
-  producers: { quietSourceBounds?: PartitionBounds[]; drainedTargetBounds?: PartitionBounds[] };
+  producers: { quietSourceBounds?: PartitionBounds[]; drainedTargetBounds?: PartitionBounds[]; replicatedSpans?: ReplicatedSpan[] };
   refusal?: Refusal;
   summary?: CutoverSummary;
 }
@@ -225,6 +246,7 @@ export interface StepOutcome {
   group?: { sourceOffsets?: PartitionOffset[]; targetOffsets?: TranslatedOffset[] };
   quietSourceBounds?: PartitionBounds[];
   drainedTargetBounds?: PartitionBounds[];
+  replicatedSpans?: ReplicatedSpan[];
   summary?: CutoverSummary;
 }
 
@@ -239,6 +261,7 @@ export function finishStep(plan: CutoverPlan, state: CutoverState, step: StepDef
   const producers = { ...state.producers };
   if (outcome.quietSourceBounds) producers.quietSourceBounds = outcome.quietSourceBounds;
   if (outcome.drainedTargetBounds) producers.drainedTargetBounds = outcome.drainedTargetBounds;
+  if (outcome.replicatedSpans) producers.replicatedSpans = outcome.replicatedSpans;
   const phases = { ...state.phases };
   const phaseSteps = stepsOf(plan).filter((s) => s.phase === step.phase);
   const phaseStart = phases[step.phase]?.startedAt ?? started;
@@ -507,7 +530,9 @@ export function summarize(plan: CutoverPlan, state: CutoverState, targetNow: Par
   const topics = plan.topics.map((topic) => {
     const sourceRecords = recordsOf(quiet, topic);
     const targetRecordsAtDrain = recordsOf(drained, topic);
-    return { topic, sourceRecords, targetRecordsAtDrain, targetRecordsNow: recordsOf(targetNow, topic), replicationDuplicates: Math.max(0, targetRecordsAtDrain - sourceRecords) };
+    const spans = (state.producers.replicatedSpans ?? []).filter((s) => s.topic === topic);
+    const replicationDuplicates = spans.reduce((sum, s) => sum + Math.max(0, s.targetRecords - s.sourceRecords), 0);
+    return { topic, sourceRecords, targetRecordsAtDrain, targetRecordsNow: recordsOf(targetNow, topic), replicationDuplicates };
   });
   const groups = plan.groups.map((group) => {
     const translated = state.groups[group]?.targetOffsets ?? [];
