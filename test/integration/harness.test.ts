@@ -1,0 +1,208 @@
+/**
+ * The harness itself, end to end with plain kafkajs through mskctl's client factory: every listener of both
+ * clusters carries a produce/consume round trip; SCRAM, MSK IAM (real signer, our broker-side validator),
+ * mutual TLS and the ACLs accept and refuse what they should.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { Kafka } from 'kafkajs';
+import { createKafka, type KafkaClientOptions } from '../../src/kafka/client.js';
+import { harnessEndpoints, type ClusterEndpoints } from '../kafka/harness.js';
+import { signTestToken, testTokenProvider } from '../kafka/iam-token.js';
+
+const h = harnessEndpoints();
+
+type ListenerKind = 'plaintext' | 'scram' | 'iam' | 'tls';
+
+function clientOptions(cluster: ClusterEndpoints, kind: ListenerKind): KafkaClientOptions {
+  switch (kind) {
+    case 'plaintext':
+      return { brokers: [cluster.plaintext], auth: 'plaintext' };
+    case 'scram':
+      return { brokers: [cluster.scram], auth: 'scram', ssl: false, username: h.scram.admin.username, password: h.scram.admin.password };
+    case 'iam':
+      return { brokers: [cluster.iam], auth: 'iam', caFile: h.tls.caFile, region: h.iam.region, tokenProvider: testTokenProvider(h.iam.admin, h.iam.region) };
+    case 'tls':
+      return { brokers: [cluster.tls], auth: 'tls', caFile: h.tls.caFile, certFile: h.tls.clientCertFile, keyFile: h.tls.clientKeyFile };
+  }
+}
+
+/** connect + describeCluster; resolves to the error message, or undefined on success */
+async function connectError(kafka: Kafka): Promise<string | undefined> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+const opened: Array<{ disconnect(): Promise<void> }> = [];
+afterAll(async () => {
+  await Promise.all(opened.map((c) => c.disconnect().catch(() => undefined)));
+});
+
+async function roundTrip(kafka: Kafka, topic: string, group: string): Promise<string[]> {
+  const admin = kafka.admin();
+  opened.push(admin);
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  opened.push(producer);
+  await producer.connect();
+  const sent = ['one', 'two', 'three'].map((v) => `${v}-${randomUUID()}`);
+  await producer.send({ topic, messages: sent.map((value) => ({ value })) });
+  await producer.disconnect();
+
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  opened.push(consumer);
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const received: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`consumed ${received.length} of ${sent.length} messages within 30 s`)), 30_000);
+    consumer
+      .run({
+        eachMessage: async ({ message }) => {
+          received.push(message.value?.toString() ?? '');
+          if (received.length >= sent.length) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  await admin.disconnect();
+  expect(received).toEqual(sent);
+  return received;
+}
+
+describe(`Kafka ${h.kafkaVersion} harness`, () => {
+  for (const clusterName of ['source', 'target'] as const) {
+    for (const kind of ['plaintext', 'scram', 'iam', 'tls'] as const) {
+      it(`${clusterName}: produce and consume on the ${kind} listener`, async () => {
+        const cluster = h[clusterName];
+        const kafka = await createKafka({ ...clientOptions(cluster, kind), clientId: `harness-test-${kind}` });
+        const id = randomUUID().slice(0, 8);
+        await roundTrip(kafka, `harness-${kind}-${id}`, `harness-${kind}-${id}`);
+      });
+    }
+  }
+
+  it('the two clusters are independent', async () => {
+    const topic = `only-on-source-${randomUUID().slice(0, 8)}`;
+    const source = (await createKafka({ brokers: [h.source.plaintext], auth: 'plaintext' })).admin();
+    const target = (await createKafka({ brokers: [h.target.plaintext], auth: 'plaintext' })).admin();
+    opened.push(source, target);
+    await Promise.all([source.connect(), target.connect()]);
+    await source.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+    expect(await source.listTopics()).toContain(topic);
+    expect(await target.listTopics()).not.toContain(topic);
+    const [s, t] = await Promise.all([source.describeCluster(), target.describeCluster()]);
+    expect(s.clusterId).not.toBe(t.clusterId);
+  });
+
+  describe('SCRAM-SHA-512', () => {
+    it('rejects a wrong password', async () => {
+      const kafka = await createKafka({ ...clientOptions(h.source, 'scram'), password: 'not-the-password', retry: { retries: 0 } });
+      expect(await connectError(kafka)).toMatch(/SASL SCRAM SHA512 authentication failed/i);
+    });
+
+    it('rejects an unknown user', async () => {
+      const kafka = await createKafka({ ...clientOptions(h.target, 'scram'), username: 'nobody', retry: { retries: 0 } });
+      expect(await connectError(kafka)).toMatch(/authentication failed/i);
+    });
+  });
+
+  describe('MSK IAM (SASL_SSL/OAUTHBEARER)', () => {
+    const iamKafka = (token: () => Promise<{ token: string; expiryTime: number }>, cluster = h.source) =>
+      createKafka({ brokers: [cluster.iam], auth: 'iam', caFile: h.tls.caFile, tokenProvider: token, retry: { retries: 0 } });
+
+    it('accepts a token signed with temporary credentials and their session token', async () => {
+      expect(await connectError(await iamKafka(testTokenProvider(h.iam.role, h.iam.region)))).toBeUndefined();
+    });
+
+    it('denies an expired token with "Access denied"', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() - 16 * 60_000);
+      const old = await signTestToken(h.iam.admin, h.iam.region);
+      vi.useRealTimers();
+      expect(old.expiryTime).toBeLessThan(Date.now());
+      expect(await connectError(await iamKafka(async () => old))).toMatch(/\[[0-9a-f-]{36}\]: Access denied/);
+    });
+
+    it('denies a token signed with the wrong secret', async () => {
+      const wrong = { ...h.iam.admin, secretAccessKey: h.iam.admin.secretAccessKey.replace(/.$/, 'X') };
+      expect(await connectError(await iamKafka(testTokenProvider(wrong, h.iam.region)))).toMatch(/Access denied/);
+    });
+
+    it('denies a token for another region', async () => {
+      expect(await connectError(await iamKafka(testTokenProvider(h.iam.admin, 'eu-west-1')))).toMatch(/Access denied/);
+    });
+
+    it('denies temporary credentials without their session token', async () => {
+      const { sessionToken: _dropped, ...withoutToken } = h.iam.role;
+      expect(await connectError(await iamKafka(testTokenProvider(withoutToken, h.iam.region), h.target))).toMatch(/Access denied/);
+    });
+
+    it('denies an unknown access key', async () => {
+      const unknown = { accessKeyId: 'AKIAMSKCTLUNKNOWN999', secretAccessKey: 'whatever-not-real' };
+      expect(await connectError(await iamKafka(testTokenProvider(unknown, h.iam.region), h.target))).toMatch(/Access denied/);
+    });
+
+    it('refuses an IAM client on the plaintext listener', async () => {
+      const kafka = await createKafka({
+        brokers: [h.source.plaintext],
+        auth: 'iam',
+        caFile: h.tls.caFile,
+        tokenProvider: testTokenProvider(h.iam.admin, h.iam.region),
+        retry: { retries: 0 },
+        connectionTimeoutMs: 5000,
+      });
+      expect(await connectError(kafka)).toBeDefined();
+    });
+  });
+
+  describe('TLS', () => {
+    it('verifies the broker certificate: a client trusting another CA fails', async () => {
+      const kafka = await createKafka({ ...clientOptions(h.source, 'iam'), caFile: h.tls.otherCaFile, retry: { retries: 0 } });
+      expect(await connectError(kafka)).toMatch(/certificate|self[- ]signed|unable to (get|verify)/i);
+    });
+
+    it('the mutual-TLS listener refuses a client without a certificate', async () => {
+      const kafka = await createKafka({ brokers: [h.target.tls], auth: 'plaintext', ssl: true, caFile: h.tls.caFile, retry: { retries: 0 } });
+      expect(await connectError(kafka)).toBeDefined();
+    });
+  });
+
+  describe('authorization (StandardAuthorizer, ACLs for the restricted principals)', () => {
+    for (const kind of ['scram', 'iam'] as const) {
+      it(`${kind}: the restricted principal may use ${h.restrictedAllowedPrefix}* topics but not others`, async () => {
+        const id = randomUUID().slice(0, 8);
+        const allowed = `${h.restrictedAllowedPrefix}${kind}-${id}`;
+        const forbidden = `forbidden-${kind}-${id}`;
+        const admin = (await createKafka(clientOptions(h.target, 'plaintext'))).admin();
+        opened.push(admin);
+        await admin.connect();
+        await admin.createTopics({ topics: [allowed, forbidden].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
+
+        const restricted =
+          kind === 'scram'
+            ? await createKafka({ ...clientOptions(h.target, 'scram'), ...h.scram.restricted, retry: { retries: 0 } })
+            : await createKafka({ ...clientOptions(h.target, 'iam'), tokenProvider: testTokenProvider(h.iam.restricted, h.iam.region), retry: { retries: 0 } });
+        const producer = restricted.producer();
+        opened.push(producer);
+        await producer.connect();
+        await expect(producer.send({ topic: allowed, messages: [{ value: 'ok' }] })).resolves.toBeDefined();
+        await expect(producer.send({ topic: forbidden, messages: [{ value: 'no' }] })).rejects.toThrow(/not authorized/i);
+        await producer.disconnect();
+      });
+    }
+  });
+});
