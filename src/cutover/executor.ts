@@ -222,9 +222,22 @@ const handlers: Record<StepDef['kind'], (ctx: Ctx, step: StepDef) => Promise<Ste
     }
     // The group is inactive, so its source commits are final; read them again in case they moved after the last step.
     const sourceOffsets = await source.committedOffsets(group, ctx.plan.topics);
-    const translated = sourceOffsets.some((o) => o.offset >= 0) ? await replication.translate(ctx.plan.flowId, sourceOffsets) : [];
-    const [targetGroup, targetCommitted, targetBounds] = await Promise.all([target.describeGroup(group), target.committedOffsets(group, ctx.plan.topics), target.topicBounds(ctx.plan.topics)]);
-    const decision = decideOffsetCommit(ctx.plan, group, targetGroup, translated, targetCommitted, targetBounds);
+    const observe = async () => {
+      const translated = sourceOffsets.some((o) => o.offset >= 0) ? await replication.translate(ctx.plan.flowId, sourceOffsets) : [];
+      const [targetGroup, targetCommitted, targetBounds] = await Promise.all([target.describeGroup(group), target.committedOffsets(group, ctx.plan.topics), target.topicBounds(ctx.plan.topics)]);
+      return { translated, targetGroup, targetCommitted, targetBounds, decision: decideOffsetCommit(ctx.plan, group, targetGroup, translated, targetCommitted, targetBounds) };
+    };
+    // the consumers may have been ahead of the replication: wait until it has copied up to their commits
+    const { translated, targetGroup, targetBounds, decision } = await pollUntil(
+      ctx,
+      ctx.plan.checks.drainTimeoutMs,
+      `translation of ${group}'s offsets`,
+      async () => {
+        const seen = await observe();
+        return seen.decision.kind === 'wait' ? { done: false, progress: seen.decision.reason } : { done: true, value: seen };
+      },
+      () => timeout(step, `flow ${ctx.plan.flowId} to replicate up to ${group}'s committed offsets`, ctx.plan.checks.drainTimeoutMs, `check that flow ${ctx.plan.flowId} is running (mskctl replicate status)`),
+    );
     if (decision.kind === 'refuse') throw new RefusedError(decision.refusal);
     if (decision.kind === 'commit') {
       await target.setOffsets(group, decision.offsets);

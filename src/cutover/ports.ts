@@ -56,6 +56,8 @@ export interface TranslatedOffset {
   targetOffset: number;
   /** false when the map had no exact entry and the translation is a lower bound (re-delivers records) */
   exact: boolean;
+  /** the flow has not replicated up to sourceOffset yet: no translation until it catches up */
+  pending?: boolean;
 }
 
 /** Control of the `mskctl replicate` flow the cutover relies on. */

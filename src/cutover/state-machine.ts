@@ -316,7 +316,7 @@ export function translationsOutsideLog(translated: TranslatedOffset[], bounds: P
   const byPartition = new Map(bounds.map((b) => [key(b.topic, b.partition), b]));
   const problems: string[] = [];
   for (const t of translated) {
-    if (t.sourceOffset < 0) continue;
+    if (t.sourceOffset < 0 || t.pending) continue;
     const b = byPartition.get(key(t.topic, t.partition));
     if (!b) problems.push(`${key(t.topic, t.partition)} has no target partition`);
     else if (t.targetOffset < b.low || t.targetOffset > b.high) problems.push(`${key(t.topic, t.partition)} → ${t.targetOffset} outside [${b.low}, ${b.high}]`);
@@ -397,10 +397,15 @@ export function evaluatePreflight(plan: CutoverPlan, obs: PreflightObservation):
       checks.push({ name: `group ${g.group}: target group empty`, ok: true, detail: g.target.state === 'Dead' ? 'absent on the target' : `no active members on the target (state ${g.target.state})` });
     }
     const outside = translationsOutsideLog(g.translated, obs.targetBounds);
-    const inexact = g.translated.filter((t) => t.sourceOffset >= 0 && !t.exact).length;
+    const inexact = g.translated.filter((t) => t.sourceOffset >= 0 && !t.pending && !t.exact).length;
+    const pending = g.translated.filter((t) => t.sourceOffset >= 0 && t.pending).length;
     checks.push(
       outside.length === 0
-        ? { name: `group ${g.group}: translation`, ok: true, detail: `${committed.length} offsets translate within the target log${inexact ? ` (${inexact} not exact: records may be re-delivered)` : ', all exact'}` }
+        ? {
+            name: `group ${g.group}: translation`,
+            ok: true,
+            detail: `${committed.length - pending} offsets translate within the target log${inexact ? ` (${inexact} not exact: records may be re-delivered)` : ', all exact'}${pending ? `; ${pending} not replicated yet (translated when the group stops)` : ''}`,
+          }
         : { name: `group ${g.group}: translation`, ok: false, code: 'TRANSLATION_OUTSIDE_LOG', detail: listSome(outside), hint: `the target log does not hold the records the group would resume at; check flow ${plan.flowId} (mskctl replicate translate --group ${g.group}) and the target topics' retention` },
     );
   }
@@ -409,6 +414,7 @@ export function evaluatePreflight(plan: CutoverPlan, obs: PreflightObservation):
 
 export type CommitDecision =
   | { kind: 'commit'; offsets: PartitionOffset[] }
+  | { kind: 'wait'; reason: string }
   | { kind: 'already-committed' }
   | { kind: 'refuse'; refusal: Omit<Refusal, 'step'> };
 
@@ -431,6 +437,8 @@ export function decideOffsetCommit(
       },
     };
   }
+  const pending = translated.filter((t) => t.sourceOffset >= 0 && t.pending).map((t) => key(t.topic, t.partition));
+  if (pending.length > 0) return { kind: 'wait', reason: `flow ${plan.flowId} has not replicated up to ${group}'s committed offsets on ${listSome(pending)} yet` };
   const outside = translationsOutsideLog(translated, targetBounds);
   if (outside.length > 0) {
     return {

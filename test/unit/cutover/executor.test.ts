@@ -77,6 +77,16 @@ describe('cutover executor (simulated clusters)', () => {
     expect(ports.log.lines.some((l) => l.includes('rollback from here') && l.includes('reverse flow'))).toBe(true);
   });
 
+  it('waits for the replication to reach the offsets a faster consumer committed before translating them', async () => {
+    const world = new World({ rate: 1, replicationSpeed: 2, replicationStartsLate: true });
+    const plan = planFor(world, { checks: { maxLag: 100 } });
+    const store = new MemoryStore();
+    const ports = portsFor(world, store);
+    await executeCutover(plan, ports, new AbortController().signal);
+    expect(ports.log.lines.some((l) => l.includes("flow orders has not replicated up to billing's committed offsets on orders:0, orders:1 yet"))).toBe(true);
+    expectCompleted(world, store, plan);
+  });
+
   it('counts records the replication wrote twice in the summary', async () => {
     const world = new World();
     // an at-least-once replicator restarted from an older position copies 4 records of orders:1 again

@@ -68,6 +68,8 @@ export interface WorldOptions {
   rate?: number;
   /** records the replication copies per tick, per partition */
   replicationSpeed?: number;
+  /** the replication starts only after the history was written and consumed (the consumer is ahead of it) */
+  replicationStartsLate?: boolean;
 }
 
 export class World {
@@ -99,7 +101,9 @@ export class World {
     }
     this.source.group(this.group).members = 1;
     // some history, consumed and replicated
+    this.replicationRunning = !options.replicationStartsLate;
     for (let i = 0; i < 5; i += 1) this.tick();
+    this.replicationRunning = true;
   }
 
   private partitions(): Array<[string, number]> {
@@ -193,6 +197,7 @@ export class World {
           const k = `${o.topic}:${o.partition}`;
           if (o.offset < 0) return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: -1, exact: false };
           const mapped = this.offsetMap.get(k)?.get(o.offset);
+          if (mapped === undefined && o.offset > (this.positions.get(k) ?? 0)) return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: -1, exact: false, pending: true };
           // at the replicated end: the next target offset
           const targetOffset = mapped ?? this.target.high(o.topic, o.partition);
           return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset, exact: true };

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileStateStore, loadPlanFile, shellHookRunner, statePathFor } from '../../../src/cutover/local.js';
+import { buildPlan, serializePlan } from '../../../src/cutover/plan.js';
+
+const dir = (): string => mkdtempSync(join(tmpdir(), 'mskctl-cutover-'));
+
+describe('state file', () => {
+  it('round-trips the state and leaves no temporary file', () => {
+    const d = dir();
+    const store = fileStateStore(join(d, 'c.state.yaml'));
+    expect(store.load()).toBeUndefined();
+    const state = { kind: 'CutoverState', version: 1, steps: { 'preflight/preflight': { startedAt: 'x' } } };
+    store.save(state);
+    store.save({ ...state, version: 1, extra: [1, 2] });
+    expect(store.load()).toEqual({ ...state, extra: [1, 2] });
+    expect(readdirSync(d)).toEqual(['c.state.yaml']);
+    expect(readFileSync(join(d, 'c.state.yaml'), 'utf8')).toMatch(/^# mskctl cutover state/);
+  });
+
+  it('a failed write keeps the previous state', () => {
+    const d = dir();
+    const path = join(d, 'c.state.yaml');
+    const store = fileStateStore(path);
+    store.save({ n: 1 });
+    const unserialisable = { toJSON: () => { throw new Error('cannot serialise'); } };
+    expect(() => store.save({ n: 2, unserialisable })).toThrow('cannot serialise');
+    expect(store.load()).toEqual({ n: 1 });
+    expect(readdirSync(d)).toEqual(['c.state.yaml']);
+  });
+
+  it('lives next to the plan unless the plan says otherwise', () => {
+    const d = dir();
+    const planFile = join(d, 'move.yaml');
+    writeFileSync(planFile, serializePlan(buildPlan({ source: 'a', target: 'b', flowId: 'f', topics: ['t'], groups: ['g'] })));
+    expect(loadPlanFile(planFile).statePath).toBe(join(d, 'move.state.yaml'));
+    const plan = buildPlan({ source: 'a', target: 'b', flowId: 'f', topics: ['t'], groups: ['g'], state: 'states/x.yaml' });
+    expect(statePathFor(plan, planFile)).toBe(join(d, 'states/x.yaml'));
+    expect(statePathFor({ ...plan, state: '/abs/s.yaml' }, planFile)).toBe('/abs/s.yaml');
+  });
+});
+
+describe('hook runner', () => {
+  const collect = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (c: Buffer) => (text += c.toString()));
+    return { stream, text: () => text };
+  };
+
+  it('runs the command with the environment and sends its output to stderr, prefixed', async () => {
+    const err = collect();
+    await shellHookRunner(err.stream).run('echo "group=$MSKCTL_GROUP"; echo oops >&2', { MSKCTL_GROUP: 'billing' }, 5000, new AbortController().signal);
+    expect(err.text()).toContain('  [hook] group=billing\n');
+    expect(err.text()).toContain('  [hook] oops\n');
+  });
+
+  it('rejects on a non-zero exit', async () => {
+    await expect(shellHookRunner(collect().stream).run('exit 3', {}, 5000, new AbortController().signal)).rejects.toThrow('exit code 3');
+  });
+
+  it('kills a hook that outlives its timeout', async () => {
+    await expect(shellHookRunner(collect().stream).run('sleep 30', {}, 300, new AbortController().signal)).rejects.toThrow(/timed out/);
+  });
+
+  it('stops a hook when interrupted', async () => {
+    const controller = new AbortController();
+    const running = shellHookRunner(collect().stream).run('sleep 30', {}, 60_000, controller.signal);
+    setTimeout(() => controller.abort(), 100);
+    await expect(running).rejects.toThrow('interrupted');
+  });
+
+  it('returns when the shell exits even if it started a background process', async () => {
+    const d = dir();
+    const marker = join(d, 'bg.pid');
+    await shellHookRunner(collect().stream).run(`sleep 5 > /dev/null 2>&1 & echo $! > ${marker}`, {}, 3000, new AbortController().signal);
+    expect(existsSync(marker)).toBe(true);
+    process.kill(Number(readFileSync(marker, 'utf8')), 'SIGTERM');
+  });
+});
