@@ -114,6 +114,54 @@ export const COMMANDS: CommandSpec[] = [
       },
     ],
   },
+  {
+    name: 'auth',
+    summary: 'MSK IAM: generate or inspect a token, generate a least-privilege IAM policy',
+    examples: ['mskctl auth token --region eu-west-1', 'mskctl auth policy --role consumer --cluster-arn ARN --topics orders --groups billing'],
+    subcommands: [
+      {
+        name: 'token',
+        summary: 'print an MSK IAM token (default credential chain, --profile or --role-arn), or decode and lint one with --inspect',
+        examples: [
+          'mskctl auth token --region eu-west-1',
+          'mskctl auth token --region eu-west-1 --role-arn arn:aws:iam::123456789012:role/kafka-client --session-name billing',
+          'mskctl auth token --region eu-west-1 --output json',
+          'mskctl auth token --inspect "$TOKEN" --region eu-west-1',
+          'mskctl auth token | mskctl auth token --inspect -',
+        ],
+        options: [
+          { flags: '--role-arn <arn>', description: 'assume this IAM role (STS AssumeRole) and sign with its credentials' },
+          { flags: '--session-name <name>', description: 'role session name, pinned so re-authentication keeps the same principal (default: mskctl-<user>)' },
+          { flags: '--inspect <token>', description: 'decode and lint a token instead of generating one ("-" reads it from stdin); exit 1 when it is not valid' },
+          { flags: '--secret-env <var>', description: 'with --inspect: verify the SigV4 signature with the secret access key in this environment variable' },
+        ],
+        load: () => import('./commands/auth-token.js'),
+      },
+      {
+        name: 'policy',
+        summary: 'a least-privilege IAM identity policy (JSON) for a producer, consumer, admin or replicator',
+        examples: [
+          "mskctl auth policy --role consumer --cluster-arn arn:aws:kafka:eu-west-1:123456789012:cluster/orders/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5 --topics 'orders.*' --groups billing",
+          'mskctl auth policy --role transactional-producer --region eu-west-1 --account 123456789012 --cluster-name orders --cluster-uuid 6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5 --topics orders --transactional-ids billing-tx',
+        ],
+        options: [
+          {
+            flags: '--role <role>',
+            description: 'what the client does',
+            choices: ['producer', 'idempotent-producer', 'transactional-producer', 'consumer', 'admin', 'replicator-source', 'replicator-target'],
+          },
+          { flags: '--cluster-arn <arn>', description: 'the MSK cluster ARN (or give --region, --account, --cluster-name and --cluster-uuid)' },
+          { flags: '--account <id>', description: '12-digit AWS account id of the cluster' },
+          { flags: '--cluster-name <name>', description: 'cluster name' },
+          { flags: '--cluster-uuid <uuid>', description: 'cluster UUID (the last part of the cluster ARN)' },
+          { flags: '--topics <patterns>', description: 'topic names or patterns (* and ?), comma-separated or repeated', repeatable: true },
+          { flags: '--groups <patterns>', description: 'consumer group ids or patterns, comma-separated or repeated', repeatable: true },
+          { flags: '--transactional-ids <patterns>', description: 'transactional ids or patterns, comma-separated or repeated', repeatable: true },
+        ],
+        load: () => import('./commands/auth-policy.js'),
+      },
+    ],
+  },
 ];
 
 function describeExamples(examples: string[]): string {

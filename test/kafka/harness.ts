@@ -491,6 +491,27 @@ function killOwnedOnExit(): void {
   });
 }
 
+/**
+ * A tiny detached watchdog: if this process dies without stopping its brokers (SIGKILL, crash), the watchdog
+ * stops them, so no broker outlives the test run that started it. It exits as soon as the brokers are gone.
+ */
+function startWatchdog(pids: number[]): void {
+  const code = `
+    const [parent, ...pids] = process.argv.slice(1).map(Number);
+    const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
+    const signal = (s) => { for (const p of pids) { try { process.kill(p, s); } catch {} } };
+    const timer = setInterval(() => {
+      if (!pids.some(alive)) process.exit(0);
+      if (!alive(parent)) {
+        clearInterval(timer);
+        signal('SIGTERM');
+        setTimeout(() => { signal('SIGKILL'); process.exit(0); }, 10000);
+      }
+    }, 1000);`;
+  const watchdog = spawn(process.execPath, ['-e', code, String(process.pid), ...pids.map(String)], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
+}
+
 let current: Harness | undefined;
 
 export async function startHarness(options: StartOptions = {}): Promise<Harness> {
@@ -591,6 +612,7 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
     restrictedAllowedPrefix: RESTRICTED_ALLOWED_PREFIX,
   };
   const pids = brokers.map((b) => b.child.pid).filter((p): p is number => p !== undefined);
+  if (!options.detached) startWatchdog(pids);
   const startMs = Date.now() - began;
   const stateData: StateFile = { ...endpoints, pids, startedAt: new Date(began).toISOString(), startMs };
   await writeFile(stateFile(root, version), JSON.stringify(stateData, null, 2) + '\n');
