@@ -1,12 +1,19 @@
 /**
  * Wires the cutover's ports to the real modules: kafkajs admin clients from src/kafka/client.ts for both
- * clusters, and the replication flow's control from src/replication/. Loaded lazily by `cutover run` only.
+ * clusters, and the replication flow's state on the target through src/replication/flow-store.ts.
+ * Loaded lazily by `cutover run` only.
  */
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { GlobalOptions } from '../commands/types.js';
+import { loadContexts, type Context } from '../config/contexts.js';
+import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
+import { operationalError, usageError } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
-import { operationalError } from '../output/errors.js';
+import { FlowStore } from '../replication/flow-store.js';
+import { flowLiveness } from '../replication/positions.js';
 import type { CutoverPlan } from './plan.js';
-import type { ClusterPort, ReplicationControl } from './ports.js';
+import { clusterPortFromAdmin } from './kafka-cluster.js';
+import type { ClusterPort, PartitionLag, ReplicationControl, TranslatedOffset } from './ports.js';
 
 export interface LivePorts {
   source: ClusterPort;
@@ -15,6 +22,109 @@ export interface LivePorts {
   close(): Promise<void>;
 }
 
-export async function connectPorts(_plan: CutoverPlan, _global: GlobalOptions, _log: Logger): Promise<LivePorts> {
-  throw operationalError('cutover run needs the Kafka client factory and the replication modules, which this build does not include yet');
+// MSK's listener ports say which authentication a bare bootstrap address expects
+const AUTH_BY_PORT: Record<string, KafkaClientOptions['auth']> = { '9098': 'iam', '9198': 'iam', '9096': 'scram', '9196': 'scram', '9094': 'tls', '9194': 'tls', '9092': 'plaintext' };
+
+/** A plan's cluster: a context name from the config file, else a bootstrap list. */
+export async function clientOptionsFor(spec: string, side: 'source' | 'target', global: GlobalOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<KafkaClientOptions> {
+  const context: Context | undefined = loadContexts(env).find((c) => c.name === spec);
+  const bootstrap = context?.bootstrap ?? spec;
+  const brokers = bootstrap.split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokers.length === 0 || brokers.some((b) => !/^[^\s:]+:\d+$/.test(b))) {
+    throw usageError(`the plan's ${side} "${spec}" is neither a context nor a bootstrap list`, 'a context name from the mskctl config, or host:port[,host:port...]');
+  }
+  const port = brokers[0]!.split(':').pop()!;
+  const auth = context?.auth ?? AUTH_BY_PORT[port] ?? 'plaintext';
+  const options: KafkaClientOptions = { brokers, auth, logger: log, clientId: `mskctl-cutover-${side}` };
+  if (context?.caFile) options.caFile = context.caFile;
+  if (context?.certFile) options.certFile = context.certFile;
+  if (context?.keyFile) options.keyFile = context.keyFile;
+  if (context?.insecureSkipVerify) options.insecureSkipVerify = true;
+  if (auth === 'scram') {
+    options.username = context?.username;
+    const passwordEnv = context?.passwordEnv;
+    options.password = passwordEnv ? env[passwordEnv] : undefined;
+    if (!options.username || options.password === undefined) {
+      throw usageError(`the ${side} cluster uses SCRAM: its context needs username and passwordEnv (the variable holding the password)`, `add them to context "${context?.name ?? spec}" in the mskctl config`);
+    }
+  }
+  if (auth === 'iam') {
+    const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
+    const provider = await sharedMskTokenProvider({ region: global.region, profile: global.profile, context, log });
+    options.tokenProvider = () => provider.getToken();
+    options.region = context?.region ?? global.region;
+  }
+  return options;
+}
+
+function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin, targetProducer: () => Promise<Producer>): ReplicationControl {
+  const liveness = async () => flowLiveness((await store.readSnapshot()).snapshot.heartbeats.values(), Date.now()).state;
+  return {
+    async isRunning() {
+      const state = await liveness();
+      return state === 'running' || state === 'stopping';
+    },
+    async lag(_flow, topics): Promise<PartitionLag[]> {
+      const { snapshot } = await store.readSnapshot();
+      const lags: PartitionLag[] = [];
+      for (const topic of topics) {
+        for (const o of await sourceAdmin.fetchTopicOffsets(topic)) {
+          const position = snapshot.positions.get(`${topic}/${o.partition}`);
+          const next = position ? position.next : Number(o.low);
+          lags.push({ topic, partition: o.partition, lag: Math.max(0, Number(o.high) - next) });
+        }
+      }
+      return lags;
+    },
+    async translate(_flow, offsets): Promise<TranslatedOffset[]> {
+      const { snapshot } = await store.readSnapshot();
+      const { map } = await store.readOffsetMap(snapshot);
+      return offsets.map((o) => {
+        if (o.offset < 0) return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: -1, exact: false };
+        const partitionMap = map.get(o.topic, o.partition);
+        if (partitionMap?.targetTopic && partitionMap.targetTopic !== o.topic) {
+          throw usageError(`flow ${flowId} renames ${o.topic} to ${partitionMap.targetTopic} on the target`, 'mskctl cutover moves groups between identically named topics; replicate with --rename identity');
+        }
+        const t = map.translate(o.topic, o.partition, o.offset);
+        if ((t.status === 'exact' || t.status === 'end') && t.targetOffset !== null) {
+          return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: t.targetOffset, exact: true };
+        }
+        // 'ahead' or 'unknown': the flow has not copied up to this offset yet
+        return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: -1, exact: false, pending: true };
+      });
+    },
+    async stop() {
+      if ((await liveness()) === 'running') await store.writeStopRequest(await targetProducer());
+    },
+  };
+}
+
+export async function connectPorts(plan: CutoverPlan, global: GlobalOptions, log: Logger): Promise<LivePorts> {
+  const sourceKafka: Kafka = await createKafka(await clientOptionsFor(plan.source, 'source', global, log));
+  const targetKafka: Kafka = await createKafka(await clientOptionsFor(plan.target, 'target', global, log));
+  const sourceAdmin = sourceKafka.admin();
+  const targetAdmin = targetKafka.admin();
+  let producer: Producer | undefined;
+  try {
+    await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
+  } catch (error) {
+    await Promise.allSettled([sourceAdmin.disconnect(), targetAdmin.disconnect()]);
+    throw operationalError(`cannot connect to the clusters: ${(error as Error).message}`, `check the plan's source (${plan.source}) and target (${plan.target}); mskctl check diagnoses a connection step by step`, 'KAFKA_CONNECT', error);
+  }
+  const store = new FlowStore(plan.flowId, targetKafka, targetAdmin);
+  const targetProducer = async (): Promise<Producer> => {
+    if (!producer) {
+      producer = targetKafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+    }
+    return producer;
+  };
+  return {
+    source: clusterPortFromAdmin('source', sourceAdmin),
+    target: clusterPortFromAdmin('target', targetAdmin),
+    replication: replicationControl(plan.flowId, store, sourceAdmin, targetProducer),
+    async close() {
+      await Promise.allSettled([store.close(), producer?.disconnect(), sourceAdmin.disconnect(), targetAdmin.disconnect()]);
+    },
+  };
 }
