@@ -7,7 +7,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { GlobalOptions } from '../commands/types.js';
 import { loadContexts, type Context } from '../config/contexts.js';
 import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
-import { operationalError, usageError } from '../output/errors.js';
+import { MskctlError, operationalError, usageError } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
 import { FlowStore } from '../replication/flow-store.js';
 import { flowLiveness } from '../replication/positions.js';
@@ -57,19 +57,33 @@ export async function clientOptionsFor(spec: string, side: 'source' | 'target', 
   return options;
 }
 
+/** Retries a read of the flow's topics a few times: a reader's metadata can lag behind a just-created topic. */
+async function retrying<T>(read: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      const transient = error instanceof MskctlError ? error.exitCode === 3 : true;
+      if (!transient || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin, targetProducer: () => Promise<Producer>): ReplicationControl {
-  const liveness = async () => flowLiveness((await store.readSnapshot()).snapshot.heartbeats.values(), Date.now()).state;
+  const snapshot = () => retrying(() => store.readSnapshot());
+  const liveness = async () => flowLiveness((await snapshot()).snapshot.heartbeats.values(), Date.now()).state;
   return {
     async isRunning() {
       const state = await liveness();
       return state === 'running' || state === 'stopping';
     },
     async lag(_flow, topics): Promise<PartitionLag[]> {
-      const { snapshot } = await store.readSnapshot();
+      const { snapshot: positions } = await snapshot();
       const lags: PartitionLag[] = [];
       for (const topic of topics) {
         for (const o of await sourceAdmin.fetchTopicOffsets(topic)) {
-          const position = snapshot.positions.get(`${topic}/${o.partition}`);
+          const position = positions.positions.get(`${topic}/${o.partition}`);
           const next = position ? position.next : Number(o.low);
           lags.push({ topic, partition: o.partition, lag: Math.max(0, Number(o.high) - next) });
         }
@@ -77,8 +91,8 @@ function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin
       return lags;
     },
     async translate(_flow, offsets): Promise<TranslatedOffset[]> {
-      const { snapshot } = await store.readSnapshot();
-      const { map } = await store.readOffsetMap(snapshot);
+      const { snapshot: positions } = await snapshot();
+      const { map } = await retrying(() => store.readOffsetMap(positions));
       return offsets.map((o) => {
         if (o.offset < 0) return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: -1, exact: false };
         const partitionMap = map.get(o.topic, o.partition);

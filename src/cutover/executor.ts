@@ -78,7 +78,6 @@ export async function observePreflight(plan: CutoverPlan, ports: Pick<CutoverPor
   ]);
   const onBoth = plan.topics.filter((t) => sourcePartitions.has(t) && targetPartitions.has(t));
   const lag = onBoth.length ? await replication.lag(plan.flowId, onBoth) : [];
-  const targetBounds = onBoth.length ? await target.topicBounds(onBoth) : [];
   const groups = [];
   for (const group of plan.groups) {
     const [sourceGroup, targetGroup, sourceOffsets, targetOffsets] = await Promise.all([
@@ -90,6 +89,8 @@ export async function observePreflight(plan: CutoverPlan, ports: Pick<CutoverPor
     const translated = sourceOffsets.some((o) => o.offset >= 0) ? await replication.translate(plan.flowId, sourceOffsets) : [];
     groups.push({ group, source: sourceGroup, target: targetGroup, sourceOffsets, targetOffsets, translated });
   }
+  // the target log after the translations: what they point at was written before they were read
+  const targetBounds = onBoth.length ? await target.topicBounds(onBoth) : [];
   return { sourcePartitions, targetPartitions, replicationRunning, lag, targetBounds, groups };
 }
 
@@ -142,7 +143,14 @@ async function pollUntil<T>(
   let lastLogged = 0;
   for (;;) {
     if (ctx.signal.aborted) throw interrupted();
-    const result = await probe();
+    let result: { done: true; value: T } | { done: false; progress?: string };
+    try {
+      result = await probe();
+    } catch (error) {
+      // a failed look at a cluster while waiting is retried until the deadline; refusals and input errors are not
+      if (error instanceof RefusedError || (error instanceof MskctlError && error.exitCode !== 3) || clock.now() >= deadline) throw error;
+      result = { done: false, progress: `retrying after: ${error instanceof Error ? error.message : String(error)}` };
+    }
     if (result.done) return result.value;
     const now = clock.now();
     // a line when the situation changes, and a reminder every 30 s
