@@ -93,6 +93,22 @@ describe('mskctl cutover end to end (real brokers)', () => {
     expect(again.stderr).toMatch(/already completed/);
   });
 
+  it('Ctrl-C while waiting for the operator saves the state and exits 130', async () => {
+    const s = await prepare();
+    // no stop hook: the cutover waits for the operator to stop the consumers on the source
+    await s.writePlan(['--max-lag', '1000', '--stop-hook', 'true']);
+    const child = s.mskctl(['cutover', 'run', s.planFile, '--execute']);
+    const done = finished(child);
+    await waitFor('the cutover to wait for the source group', () => (s.state()?.steps?.[`consumers/${s.group}/await-source-inactive`] ? true : undefined), 60_000, 50);
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.status).toBe(130);
+    expect(result.stderr).toMatch(/interrupted during consumers\/.*\/await-source-inactive; the state is saved in .*cutover\.state\.yaml, run again to resume/);
+    const status = JSON.parse((await s.run(['cutover', 'status', s.planFile, '--output', 'json'])).stdout) as { phase: string; nextStep: string };
+    expect(status).toMatchObject({ phase: 'consumers', nextStep: `consumers/${s.group}/await-source-inactive` });
+  });
+
   it('resumes and completes after kill -9 at each phase boundary', async () => {
     const s = await prepare();
     const kills: string[] = [];
