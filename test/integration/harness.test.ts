@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Kafka } from 'kafkajs';
 import { createKafka, type KafkaClientOptions } from '../../src/kafka/client.js';
-import { harnessEndpoints, type ClusterEndpoints } from '../kafka/harness.js';
-import { signTestToken, testTokenProvider } from '../kafka/iam-token.js';
+import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
+import { harnessEndpoints, iamDenialReason, type ClusterEndpoints } from '../kafka/harness.js';
+import { craftToken, signTestToken, testTokenProvider } from '../kafka/iam-token.js';
 
 const h = harnessEndpoints();
 
@@ -123,37 +124,83 @@ describe(`Kafka ${h.kafkaVersion} harness`, () => {
   describe('MSK IAM (SASL_SSL/OAUTHBEARER)', () => {
     const iamKafka = (token: () => Promise<{ token: string; expiryTime: number }>, cluster = h.source) =>
       createKafka({ brokers: [cluster.iam], auth: 'iam', caFile: h.tls.caFile, tokenProvider: token, retry: { retries: 0 } });
+    const fixed = (token: string) => async () => ({ token, expiryTime: Date.now() + 60_000 });
+
+    /** the client sees MSK's "[uuid]: Access denied"; the broker log names the reason under that uuid */
+    async function expectDenied(token: () => Promise<{ token: string; expiryTime: number }>, reason: RegExp, cluster = h.source): Promise<void> {
+      const message = await connectError(await iamKafka(token, cluster));
+      expect(message).toMatch(/\[[0-9a-f-]{36}\]: Access denied/);
+      if (cluster.logFile) expect(iamDenialReason(cluster, message!)).toMatch(reason);
+    }
 
     it('accepts a token signed with temporary credentials and their session token', async () => {
       expect(await connectError(await iamKafka(testTokenProvider(h.iam.role, h.iam.region)))).toBeUndefined();
     });
 
-    it('denies an expired token with "Access denied"', async () => {
+    it('denies an expired token', async () => {
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(Date.now() - 16 * 60_000);
       const old = await signTestToken(h.iam.admin, h.iam.region);
       vi.useRealTimers();
       expect(old.expiryTime).toBeLessThan(Date.now());
-      expect(await connectError(await iamKafka(async () => old))).toMatch(/\[[0-9a-f-]{36}\]: Access denied/);
+      await expectDenied(async () => old, /token expired/);
+    });
+
+    it('denies a token that is not yet valid (signed 10 minutes ahead)', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 10 * 60_000);
+      const early = await signTestToken(h.iam.admin, h.iam.region);
+      vi.useRealTimers();
+      await expectDenied(async () => early, /not yet valid/);
     });
 
     it('denies a token signed with the wrong secret', async () => {
       const wrong = { ...h.iam.admin, secretAccessKey: h.iam.admin.secretAccessKey.replace(/.$/, 'X') };
-      expect(await connectError(await iamKafka(testTokenProvider(wrong, h.iam.region)))).toMatch(/Access denied/);
+      await expectDenied(testTokenProvider(wrong, h.iam.region), /signature does not match/);
     });
 
     it('denies a token for another region', async () => {
-      expect(await connectError(await iamKafka(testTokenProvider(h.iam.admin, 'eu-west-1')))).toMatch(/Access denied/);
+      await expectDenied(testTokenProvider(h.iam.admin, 'eu-west-1'), /token is for region eu-west-1/);
     });
 
     it('denies temporary credentials without their session token', async () => {
       const { sessionToken: _dropped, ...withoutToken } = h.iam.role;
-      expect(await connectError(await iamKafka(testTokenProvider(withoutToken, h.iam.region), h.target))).toMatch(/Access denied/);
+      await expectDenied(testTokenProvider(withoutToken, h.iam.region), /session token missing/, h.target);
     });
 
     it('denies an unknown access key', async () => {
       const unknown = { accessKeyId: 'AKIAMSKCTLUNKNOWN999', secretAccessKey: 'whatever-not-real' };
-      expect(await connectError(await iamKafka(testTokenProvider(unknown, h.iam.region), h.target))).toMatch(/Access denied/);
+      await expectDenied(testTokenProvider(unknown, h.iam.region), /unknown access key/, h.target);
+    });
+
+    it('denies a fractional X-Amz-Expires (the signer makes one when credentials expire within 15 minutes)', async () => {
+      const expiring = await generateAuthTokenFromCredentialsProvider({
+        region: h.iam.region,
+        awsCredentialsProvider: async () => ({ ...h.iam.admin, expiration: new Date(Date.now() + 600_500) }),
+      });
+      const url = Buffer.from(expiring.token, 'base64url').toString();
+      expect(url).toMatch(/X-Amz-Expires=\d+\.\d+/);
+      await expectDenied(fixed(expiring.token), /not a whole number/);
+    });
+
+    describe('tokens presigned with @smithy/signature-v4 and one aspect changed', () => {
+      const craft = (changes: Partial<Parameters<typeof craftToken>[0]> = {}) => craftToken({ identity: h.iam.admin, region: h.iam.region, ...changes });
+
+      it('control: with nothing changed the token is accepted', async () => {
+        expect(await connectError(await iamKafka(fixed(await craft())))).toBeUndefined();
+      });
+      it('X-Amz-Expires over 900', async () => {
+        await expectDenied(fixed(await craft({ expiresIn: 901 })), /X-Amz-Expires outside 1\.\.900/);
+      });
+      it('an action other than kafka-cluster:Connect', async () => {
+        await expectDenied(fixed(await craft({ action: 'kafka-cluster:DescribeCluster' })), /Action is kafka-cluster:DescribeCluster/);
+      });
+      it('signed for the service kafka instead of kafka-cluster', async () => {
+        await expectDenied(fixed(await craft({ service: 'kafka' })), /service is not kafka-cluster/);
+      });
+      it('host region different from the signing region', async () => {
+        await expectDenied(fixed(await craft({ hostRegion: 'eu-west-1' })), /differs from host region/);
+      });
     });
 
     it('refuses an IAM client on the plaintext listener', async () => {

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,6 +136,7 @@ export function harnessEnv(e: HarnessEndpoints): Record<string, string> {
     out[prefix + 'IAM'] = cluster.iam;
     out[prefix + 'IAM_REAUTH'] = cluster.iamReauth;
     out[prefix + 'TLS'] = cluster.tls;
+    if (cluster.logFile) out[prefix + 'LOG'] = cluster.logFile;
   }
   return out;
 }
@@ -146,7 +147,8 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): HarnessE
     const p = `MSKCTL_TEST_${name.toUpperCase()}_`;
     const [plaintext, scram, iam, iamReauth, tls] = ['PLAINTEXT', 'SCRAM', 'IAM', 'IAM_REAUTH', 'TLS'].map((k) => env[p + k]);
     if (!plaintext || !scram || !iam || !iamReauth || !tls) return undefined;
-    return { name, plaintext, scram, iam, iamReauth, tls };
+    const logFile = env[p + 'LOG'];
+    return { name, plaintext, scram, iam, iamReauth, tls, ...(logFile ? { logFile } : {}) };
   };
   const source = cluster('source');
   const target = cluster('target');
@@ -191,6 +193,18 @@ export function harnessEndpoints(env: NodeJS.ProcessEnv = process.env): HarnessE
   const state = readState(projectRoot(), requestedVersion(env));
   if (state) return state;
   throw new Error('no Kafka test harness: run the tests through vitest (project "integration") or start one with `npm run kafka:start`');
+}
+
+/**
+ * Why the IAM validator denied a token: the reason it logged under the uuid of the "[uuid]: Access denied"
+ * message the client got. Undefined when the broker's log is not known (brokers reused from elsewhere).
+ */
+export function iamDenialReason(cluster: ClusterEndpoints, errorMessage: string): string | undefined {
+  const uuid = /\[([0-9a-f-]{36})\]: Access denied/.exec(errorMessage)?.[1];
+  if (!uuid || !cluster.logFile) return undefined;
+  const marker = `[${uuid}]: Access denied: `;
+  const line = readFileSync(cluster.logFile, 'utf8').split('\n').find((l) => l.includes(marker));
+  return line?.slice(line.indexOf(marker) + marker.length).replace(/ \(mskctl\.harness\.[^)]*\)$/, '');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -512,6 +526,17 @@ function startWatchdog(pids: number[]): void {
   watchdog.unref();
 }
 
+/** Removes run directories of test processes that are gone (run-<version>-<pid>). */
+async function removeStaleRunDirs(kafkaDir: string): Promise<void> {
+  const entries = await readdir(kafkaDir).catch(() => [] as string[]);
+  await Promise.all(
+    entries.map(async (entry) => {
+      const match = /^run-.+-(\d+)$/.exec(entry);
+      if (match && !isAlive(Number(match[1]))) await rm(join(kafkaDir, entry), { recursive: true, force: true });
+    }),
+  );
+}
+
 let current: Harness | undefined;
 
 export async function startHarness(options: StartOptions = {}): Promise<Harness> {
@@ -552,7 +577,10 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
 
   // 3. start new brokers
   log(`harness: starting two Kafka ${version} clusters (KRaft, single node)`);
-  const runDir = join(root, '.kafka', `run-${version}`);
+  // a detached harness has the one run directory of this checkout; a test run's own brokers get one per
+  // process, so that two test runs at once never share (or delete) each other's brokers
+  const runDir = join(root, '.kafka', options.detached ? `run-${version}` : `run-${version}-${process.pid}`);
+  await removeStaleRunDirs(join(root, '.kafka'));
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true });
   const [runtime, tlsMaterial] = await Promise.all([
@@ -614,14 +642,17 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
   const pids = brokers.map((b) => b.child.pid).filter((p): p is number => p !== undefined);
   if (!options.detached) startWatchdog(pids);
   const startMs = Date.now() - began;
-  const stateData: StateFile = { ...endpoints, pids, startedAt: new Date(began).toISOString(), startMs };
-  await writeFile(stateFile(root, version), JSON.stringify(stateData, null, 2) + '\n');
+  if (options.detached) {
+    const stateData: StateFile = { ...endpoints, pids, startedAt: new Date(began).toISOString(), startMs };
+    await writeFile(stateFile(root, version), JSON.stringify(stateData, null, 2) + '\n');
+  }
   log(`harness: Kafka ${version} ready in ${(startMs / 1000).toFixed(1)} s: source ${source.endpoints.plaintext}, target ${target.endpoints.plaintext}`);
 
+  // the run directory (with the broker logs) stays until the next start removes it
   const stop = async (): Promise<void> => {
     await Promise.all(pids.map((pid) => stopChild(pid)));
     for (const pid of pids) ownedPids.delete(pid);
-    await rm(stateFile(root, version), { force: true });
+    if (options.detached) await rm(stateFile(root, version), { force: true });
   };
   return publish(endpoints, true, stop);
 }
