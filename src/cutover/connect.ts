@@ -5,9 +5,10 @@
  */
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { GlobalOptions } from '../commands/types.js';
-import { loadContexts, type Context } from '../config/contexts.js';
+import { loadContexts } from '../config/contexts.js';
 import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
 import { MskctlError, operationalError, usageError } from '../output/errors.js';
+import { resolveSide, type Side } from '../replication/endpoints.js';
 import type { Logger } from '../output/log.js';
 import { FlowStore } from '../replication/flow-store.js';
 import { flowLiveness } from '../replication/positions.js';
@@ -22,37 +23,27 @@ export interface LivePorts {
   close(): Promise<void>;
 }
 
-// MSK's listener ports say which authentication a bare bootstrap address expects
-const AUTH_BY_PORT: Record<string, KafkaClientOptions['auth']> = { '9098': 'iam', '9198': 'iam', '9096': 'scram', '9196': 'scram', '9094': 'tls', '9194': 'tls', '9092': 'plaintext' };
-
-/** A plan's cluster: a context name from the config file, else a bootstrap list. */
-export async function clientOptionsFor(spec: string, side: 'source' | 'target', global: GlobalOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<KafkaClientOptions> {
-  const context: Context | undefined = loadContexts(env).find((c) => c.name === spec);
-  const bootstrap = context?.bootstrap ?? spec;
-  const brokers = bootstrap.split(',').map((b) => b.trim()).filter(Boolean);
-  if (brokers.length === 0 || brokers.some((b) => !/^[^\s:]+:\d+$/.test(b))) {
-    throw usageError(`the plan's ${side} "${spec}" is neither a context nor a bootstrap list`, 'a context name from the mskctl config, or host:port[,host:port...]');
-  }
-  const port = brokers[0]!.split(':').pop()!;
-  const auth = context?.auth ?? AUTH_BY_PORT[port] ?? 'plaintext';
-  const options: KafkaClientOptions = { brokers, auth, logger: log, clientId: `mskctl-cutover-${side}` };
-  if (context?.caFile) options.caFile = context.caFile;
-  if (context?.certFile) options.certFile = context.certFile;
-  if (context?.keyFile) options.keyFile = context.keyFile;
-  if (context?.insecureSkipVerify) options.insecureSkipVerify = true;
-  if (auth === 'scram') {
-    options.username = context?.username;
-    const passwordEnv = context?.passwordEnv;
-    options.password = passwordEnv ? env[passwordEnv] : undefined;
-    if (!options.username || options.password === undefined) {
-      throw usageError(`the ${side} cluster uses SCRAM: its context needs username and passwordEnv (the variable holding the password)`, `add them to context "${context?.name ?? spec}" in the mskctl config`);
-    }
-  }
-  if (auth === 'iam') {
+/** A plan's cluster (a context name, else bootstrap addresses) as client options, resolved like `mskctl replicate` does. */
+export async function clientOptionsFor(spec: string, side: Side, global: GlobalOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<KafkaClientOptions> {
+  const resolved = resolveSide(side, spec, {}, loadContexts(env), env, { region: global.region, profile: global.profile });
+  const options: KafkaClientOptions = {
+    brokers: resolved.brokers,
+    auth: resolved.auth,
+    username: resolved.username,
+    password: resolved.password,
+    caFile: resolved.caFile,
+    certFile: resolved.certFile,
+    keyFile: resolved.keyFile,
+    insecureSkipVerify: resolved.insecureSkipVerify,
+    region: resolved.region,
+    clientId: `mskctl-cutover-${side}`,
+    logger: log,
+    logLevel: global.verbose ? 'warn' : 'nothing',
+  };
+  if (resolved.auth === 'iam') {
     const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
-    const provider = await sharedMskTokenProvider({ region: global.region, profile: global.profile, context, log });
+    const provider = await sharedMskTokenProvider({ region: resolved.region, profile: resolved.profile, roleArn: resolved.roleArn, sessionName: resolved.sessionName, endpointUrl: global.endpointUrl, log });
     options.tokenProvider = () => provider.getToken();
-    options.region = context?.region ?? global.region;
   }
   return options;
 }
@@ -114,6 +105,9 @@ function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin
 }
 
 export async function connectPorts(plan: CutoverPlan, global: GlobalOptions, log: Logger): Promise<LivePorts> {
+  // the flow's internal topics are written with the flow's target compression
+  const { registerCodecs } = await import('../kafka/codecs.js');
+  await registerCodecs();
   const sourceKafka: Kafka = await createKafka(await clientOptionsFor(plan.source, 'source', global, log));
   const targetKafka: Kafka = await createKafka(await clientOptionsFor(plan.target, 'target', global, log));
   const sourceAdmin = sourceKafka.admin();
