@@ -75,6 +75,8 @@ function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin
       for (const topic of topics) {
         for (const o of await sourceAdmin.fetchTopicOffsets(topic)) {
           const position = positions.positions.get(`${topic}/${o.partition}`);
+          // a partition the flow has not stored a position for has no known lag (unless it is empty)
+          if (!position && Number(o.high) > Number(o.low)) continue;
           const next = position ? position.next : Number(o.low);
           lags.push({ topic, partition: o.partition, lag: Math.max(0, Number(o.high) - next) });
         }

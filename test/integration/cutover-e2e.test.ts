@@ -111,6 +111,8 @@ describe('mskctl cutover end to end (real brokers)', () => {
 
   it('resumes and completes after kill -9 at each phase boundary', async () => {
     const s = await prepare();
+    // this run also waits for the moved producer's first writes on the target
+    await s.writePlan(['--max-lag', '50', '--confirm-target-writes']);
     const kills: string[] = [];
     for (const phase of ['consumers', 'producers', 'finish']) {
       const child = s.mskctl(['cutover', 'run', s.planFile, '--execute', '--output', 'json']);
@@ -126,6 +128,8 @@ describe('mskctl cutover end to end (real brokers)', () => {
     if (last.status !== 0) throw new Error(`cutover failed after the kills (${last.status}):\n${last.stderr}`);
     expect(last.stderr).toMatch(/resuming the cutover of flow .* at finish\//);
     expect(report(last).phase).toBe('done');
+    const status = JSON.parse((await s.run(['cutover', 'status', s.planFile, '--output', 'json'])).stdout) as { steps: Array<{ id: string; status: string; note?: string }> };
+    expect(status.steps.find((step) => step.id === 'producers/confirm-target-writes')).toMatchObject({ status: 'done', note: 'new records arrive on the target' });
 
     await waitFor('the replicator to exit', () => (s.replicator!.exitCode !== null ? true : undefined), 30_000);
     const delivery = await settle(s);
