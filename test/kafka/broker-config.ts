@@ -117,6 +117,8 @@ export function brokerProperties(input: BrokerConfigInput): string {
 /** Console logging (the broker's stdout goes to its log file): warnings, plus start-up and authentication lines. */
 export function loggingConfig(kind: 'reload4j' | 'log4j2'): { file: string; text: string; systemProperty: string } {
   const infoLoggers = ['kafka.server', 'kafka.Kafka$', 'mskctl.harness', 'org.apache.kafka.common.network.Selector', 'kafka.network.SocketServer'];
+  // the full configuration dump (hundreds of lines) only hides what matters in the log
+  const warnLoggers = ['kafka.server.KafkaConfig'];
   if (kind === 'reload4j') {
     return {
       file: 'log4j.properties',
@@ -127,6 +129,7 @@ export function loggingConfig(kind: 'reload4j' | 'log4j2'): { file: string; text
         'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
         'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
         ...infoLoggers.map((l) => `log4j.logger.${l}=INFO`),
+        ...warnLoggers.map((l) => `log4j.logger.${l}=WARN`),
       ].join('\n') + '\n',
     };
   }
@@ -141,7 +144,8 @@ export function loggingConfig(kind: 'reload4j' | 'log4j2'): { file: string; text
       'appender.stdout.layout.pattern=[%d] %p %m (%c)%n',
       'rootLogger.level=warn',
       'rootLogger.appenderRef.stdout.ref=STDOUT',
-      ...infoLoggers.flatMap((l, i) => [`logger.l${i}.name=${l}`, `logger.l${i}.level=info`]),
+      ...infoLoggers.flatMap((l, i) => [`logger.i${i}.name=${l}`, `logger.i${i}.level=info`]),
+      ...warnLoggers.flatMap((l, i) => [`logger.w${i}.name=${l}`, `logger.w${i}.level=warn`]),
     ].join('\n') + '\n',
   };
 }

@@ -381,7 +381,9 @@ async function startClusterOnce(plan: ClusterPlan): Promise<RunningBroker> {
   const loggingProperty = `-D${logging.systemProperty}=${runtime.logging === 'reload4j' ? 'file:' : ''}${loggingFile}`;
 
   // format the storage, creating the SCRAM users in the same step
-  const clusterId = randomBytes(16).toString('base64url');
+  // a base64url UUID, as kafka-storage random-uuid makes; not starting with '-' (argparse would take it for a flag)
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   const scramArgs = Object.values(SCRAM_USERS).flatMap((u) => ['--add-scram', `SCRAM-SHA-512=[name=${u.username},password=${u.password}]`]);
   try {
     await execFileAsync('java', [...plan.jvmOpts, loggingProperty, '-cp', plan.classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...scramArgs], {
@@ -389,7 +391,8 @@ async function startClusterOnce(plan: ClusterPlan): Promise<RunningBroker> {
     });
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${plan.name}: kafka.tools.StorageTool format failed: ${(e.stderr || e.stdout || e.message).trim()}`);
+    const output = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim() || e.message;
+    throw new Error(`${plan.name}: kafka.tools.StorageTool format failed; last lines of its output:\n${output.split('\n').slice(-12).join('\n')}`);
   }
 
   const logFile = join(dir, 'broker.log');
@@ -402,6 +405,9 @@ async function startClusterOnce(plan: ClusterPlan): Promise<RunningBroker> {
   let exited: string | undefined;
   child.on('exit', (code, signal) => {
     exited = signal ? `signal ${signal}` : `exit code ${code}`;
+  });
+  child.on('error', (error) => {
+    exited = `could not run java: ${error.message}`;
   });
   if (plan.detached) child.unref();
   const address = `127.0.0.1:${ports.PLAINTEXT}`;

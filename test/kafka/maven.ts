@@ -33,7 +33,19 @@ export function majorVersion(version: string): number {
   return major;
 }
 
-function pomFor(version: string): string {
+/** What to resolve: the broker (kafka_2.13), or MirrorMaker 2 (connect-mirror) for side-by-side benchmarks. */
+export type KafkaComponent = 'broker' | 'mirror-maker';
+
+const ARTIFACTS: Record<KafkaComponent, string[]> = {
+  broker: ['kafka_2.13'],
+  // main class org.apache.kafka.connect.mirror.MirrorMaker; connect-mirror brings connect-runtime and clients
+  'mirror-maker': ['connect-mirror'],
+};
+
+function pomFor(version: string, component: KafkaComponent): string {
+  const kafkaDeps = ARTIFACTS[component]
+    .map((a) => `<dependency><groupId>org.apache.kafka</groupId><artifactId>${a}</artifactId><version>${version}</version></dependency>`)
+    .join('\n    ');
   const binding =
     majorVersion(version) >= 4
       ? `<dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>${LOG4J2_VERSION}</version></dependency>
@@ -44,23 +56,23 @@ function pomFor(version: string): string {
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>mskctl.test</groupId>
-  <artifactId>kafka-broker-runtime</artifactId>
+  <artifactId>kafka-${component}-runtime</artifactId>
   <version>${version}</version>
   <packaging>pom</packaging>
   <dependencies>
-    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>${version}</version></dependency>
+    ${kafkaDeps}
     ${binding}
   </dependencies>
 </project>
 `;
 }
 
-export async function resolveKafkaRuntime(version: string, cacheDir: string): Promise<KafkaRuntime> {
-  const dir = join(cacheDir, `kafka-${version}`);
+export async function resolveKafkaRuntime(version: string, cacheDir: string, component: KafkaComponent = 'broker'): Promise<KafkaRuntime> {
+  const dir = join(cacheDir, component === 'broker' ? `kafka-${version}` : `${component}-${version}`);
   const libDir = join(dir, 'lib');
   const marker = join(libDir, '.resolved');
   const logging = majorVersion(version) >= 4 ? 'log4j2' : 'reload4j';
-  const pom = pomFor(version);
+  const pom = pomFor(version, component);
   if (existsSync(marker) && (await readFile(join(dir, 'pom.xml'), 'utf8').catch(() => '')) === pom) {
     return { version, libDir, logging };
   }
@@ -74,7 +86,7 @@ export async function resolveKafkaRuntime(version: string, cacheDir: string): Pr
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
     const out = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
-    throw new Error(`Maven could not resolve org.apache.kafka:kafka_2.13:${version} from Maven Central:\n${out || e.message}`);
+    throw new Error(`Maven could not resolve org.apache.kafka:${ARTIFACTS[component].join(',')}:${version} from Maven Central:\n${out || e.message}`);
   }
   await writeFile(marker, new Date().toISOString() + '\n');
   return { version, libDir, logging };
