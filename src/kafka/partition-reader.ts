@@ -148,6 +148,12 @@ export class PartitionReader {
     const byLeader = new Map<string, FetchPosition[]>();
     const byTopic = new Map<string, FetchPosition[]>();
     for (const p of positions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
+    // partitions added since the last metadata refresh have no leader yet: refresh once
+    const unknown = [...byTopic].some(([topic, list]) => {
+      const led = new Set(Object.values(this.cluster.findLeaderForPartitions(topic, list.map((p) => p.partition))).flat());
+      return list.some((p) => !led.has(p.partition));
+    });
+    if (unknown) await this.cluster.refreshMetadata();
     for (const [topic, list] of byTopic) {
       const leaders = this.cluster.findLeaderForPartitions(topic, list.map((p) => p.partition));
       for (const [nodeId, partitions] of Object.entries(leaders)) {
@@ -159,7 +165,8 @@ export class PartitionReader {
       const led = new Set(Object.values(leaders).flat());
       const leaderless = list.filter((p) => !led.has(p.partition));
       if (leaderless.length > 0) {
-        throw operationalError(`no leader known for ${topic} partitions ${leaderless.map((p) => p.partition).join(',')}`, 'the cluster may be restarting; retrying', 'KAFKA_NO_LEADER');
+        // retriable: a leader election or a broker restart is in progress
+        throw Object.assign(new Error(`no leader known for ${topic} partitions ${leaderless.map((p) => p.partition).join(',')}`), { name: 'KafkaJSMetadataNotLoaded', retriable: true });
       }
     }
     const results = await Promise.all(

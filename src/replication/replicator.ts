@@ -170,6 +170,7 @@ export class Replicator {
   private drainTo: Map<string, number> | null = null;
   private lastProgress = { at: Date.now(), records: 0, bytes: 0 };
   private plan: TopicPlan = { topics: [], excluded: [], conflicts: [] };
+  private producersStale = false;
 
   constructor(
     private readonly source: Kafka,
@@ -194,14 +195,7 @@ export class Replicator {
       await this.store.ensureTopics();
       // the transactional producer first: InitProducerId completes or aborts a previous instance's open
       // transaction, so the positions read next are final
-      this.producer = this.target.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        ...(this.options.exactlyOnce ? { transactionalId: `mskctl.${this.options.flowId}`, transactionTimeout: 60_000 } : {}),
-      });
-      this.controlProducer = this.target.producer({ allowAutoTopicCreation: false });
-      await Promise.all([this.producer.connect(), this.controlProducer.connect()]);
+      await this.connectProducers();
       const { snapshot, end } = await this.store.readSnapshot();
       this.controlOffset = end;
       log.info(`replicate: flow ${this.options.flowId} instance ${this.instance}, ${snapshot.positions.size} stored positions, ${this.options.exactlyOnce ? 'exactly-once' : 'at-least-once'}`);
@@ -213,6 +207,7 @@ export class Replicator {
       });
       await this.reader.connect();
       await this.refreshPlan(snapshot);
+      if (this.producersStale) await this.connectProducers();
       await this.heartbeat('running');
       await this.loop();
       return this.summary();
@@ -246,6 +241,7 @@ export class Replicator {
         nextRefresh = now + this.options.refreshMs;
         prefetch = await this.settle(prefetch);
         await this.refreshPlan().catch((error) => this.noteError('metadata refresh', error));
+        if (this.producersStale) await this.connectProducers();
       }
       if (now >= nextProgress) {
         nextProgress = now + this.options.progressMs;
@@ -270,12 +266,26 @@ export class Replicator {
         if (!isRetriable(error)) throw this.fatal(error);
         this.noteError('replication', error);
         await sleep(backoff, signal);
+        if (this.producersStale) await this.connectProducers().catch((e) => this.noteError('producer reconnect', e));
         backoff = Math.min(backoff * 2, 5000);
         await this.reader.refresh().catch(() => undefined);
       }
     }
     await this.settle(prefetch);
     this.options.onProgress?.(this.progress());
+  }
+
+  private async connectProducers(): Promise<void> {
+    if (this.producer) await Promise.allSettled([this.producer.disconnect(), this.controlProducer.disconnect()]);
+    this.producer = this.target.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      ...(this.options.exactlyOnce ? { transactionalId: `mskctl.${this.options.flowId}`, transactionTimeout: 60_000 } : {}),
+    });
+    this.controlProducer = this.target.producer({ allowAutoTopicCreation: false });
+    await Promise.all([this.producer.connect(), this.controlProducer.connect()]);
+    this.producersStale = false;
   }
 
   /** Waits for an in-flight prefetch and drops it (its positions are re-fetched). */
@@ -352,7 +362,11 @@ export class Replicator {
         });
         for (const c of chunks) {
           const meta = result.find((m) => m.topicName === c.state.targetTopic && m.partition === c.state.partition);
-          if (!meta || meta.baseOffset === undefined) throw operationalError(`the target did not return an offset for ${c.state.targetTopic}/${c.state.partition}`, undefined, 'KAFKA_PRODUCE');
+          if (!meta || meta.baseOffset === undefined) {
+            // kafkajs leaves out partitions its metadata does not know yet: nothing was written for this one
+            this.producersStale = true;
+            throw Object.assign(new Error(`the target did not acknowledge ${c.state.targetTopic}/${c.state.partition} (partition unknown to the producer's metadata)`), { retriable: true });
+          }
           const base = Number(meta.baseOffset);
           entries.push(entryFromOffsets(c.state.topic, c.state.partition, c.state.targetTopic, base, c.records.map((r) => r.offset), c.next));
           lastTarget.set(c.state, base + c.records.length);
@@ -488,6 +502,8 @@ export class Replicator {
         this.options.log.info(`replicate: created ${entry.target} with ${entry.sourcePartitions} partitions`);
       } else if (entry.action === 'grow') {
         await growTopic(this.targetAdmin, entry.target, entry.sourcePartitions);
+        // kafkajs producers only re-read metadata for new topics, not new partitions: start fresh ones
+        this.producersStale = true;
         this.options.log.info(`replicate: grew ${entry.target} from ${entry.targetPartitions} to ${entry.sourcePartitions} partitions`);
       }
     }
