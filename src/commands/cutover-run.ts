@@ -1,6 +1,6 @@
 /** `mskctl cutover run FILE [--execute]`: preview (preflight + steps) or carry out the cutover, resumably. */
 import type { CommandContext, CommandResult } from './types.js';
-import { fileStateStore, loadPlanFile, shellHookRunner, systemClock } from '../cutover/local.js';
+import { acquireRunLock, fileStateStore, loadPlanFile, shellHookRunner, systemClock } from '../cutover/local.js';
 import { executeCutover, previewCutover, stepViews } from '../cutover/executor.js';
 import { currentPhase, nextStep, stepsOf } from '../cutover/state-machine.js';
 import { renderCutoverReport, type CutoverReport } from './cutover-view.js';
@@ -13,8 +13,16 @@ export async function run(ctx: CommandContext<CutoverRunOptions>): Promise<Comma
   const file = ctx.args[0] as string;
   const { plan, statePath } = loadPlanFile(file);
   const store = fileStateStore(statePath);
+  // checked before connecting: a second run on the same state, or a state folder that cannot be written
+  const release = ctx.options.execute ? acquireRunLock(statePath) : () => undefined;
   const { connectPorts } = await import('../cutover/connect.js');
-  const live = await connectPorts(plan, ctx.global, ctx.log);
+  let live;
+  try {
+    live = await connectPorts(plan, ctx.global, ctx.log);
+  } catch (error) {
+    release();
+    throw error;
+  }
   try {
     if (!ctx.options.execute) {
       const preview = await previewCutover(plan, { ...live, store, log: ctx.log });
@@ -49,5 +57,6 @@ export async function run(ctx: CommandContext<CutoverRunOptions>): Promise<Comma
     return { data: report, table: renderCutoverReport };
   } finally {
     await live.close();
+    release();
   }
 }

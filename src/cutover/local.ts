@@ -6,7 +6,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync, fsyncSync, openSyn
 import { dirname, isAbsolute, join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseYamlDocument, readInputFile } from '../input/yaml.js';
-import { interrupted } from '../output/errors.js';
+import { interrupted, usageError } from '../output/errors.js';
 import { stateFileOf, validatePlan, type CutoverPlan } from './plan.js';
 import type { Clock, HookRunner, StateStore } from './ports.js';
 
@@ -115,4 +115,43 @@ export function shellHookRunner(stderr: NodeJS.WritableStream = process.stderr):
 export function loadPlanFile(file: string): { plan: CutoverPlan; statePath: string } {
   const plan = validatePlan(readInputFile(file));
   return { plan, statePath: statePathFor(plan, file) };
+}
+
+/**
+ * One `cutover run --execute` per state file at a time: a lock file holding the owner's pid, created with
+ * O_EXCL. A lock left by a process that no longer exists (kill -9) is taken over.
+ */
+export function acquireRunLock(statePath: string): () => void {
+  const lock = `${statePath}.lock`;
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          unlinkSync(lock);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw usageError(`cannot create ${lock}: ${(error as Error).message}`, 'the folder of the state file must exist and be writable (field "state" of the plan)');
+      }
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processExists(owner)) {
+        throw usageError(`another cutover run (pid ${owner}) is working on ${statePath}`, `wait for it to finish, or stop it (kill -INT ${owner}); it saves its state and exits 130`, 'CUTOVER_LOCKED');
+      }
+      unlinkSync(lock);
+    }
+  }
+  throw usageError(`cannot take the lock ${lock}`, 'remove it if no cutover run is active');
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { fileStateStore, loadPlanFile, shellHookRunner, statePathFor } from '../../../src/cutover/local.js';
+import { acquireRunLock, fileStateStore, loadPlanFile, shellHookRunner, statePathFor } from '../../../src/cutover/local.js';
+import { MskctlError } from '../../../src/output/errors.js';
+import { spawnSync } from 'node:child_process';
 import { buildPlan, serializePlan } from '../../../src/cutover/plan.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'mskctl-cutover-'));
@@ -79,5 +81,50 @@ describe('hook runner', () => {
     await shellHookRunner(collect().stream).run(`sleep 5 > /dev/null 2>&1 & echo $! > ${marker}`, {}, 3000, new AbortController().signal);
     expect(existsSync(marker)).toBe(true);
     process.kill(Number(readFileSync(marker, 'utf8')), 'SIGTERM');
+  });
+});
+
+describe('run lock', () => {
+  it('is taken and released', () => {
+    const path = join(dir(), 'c.state.yaml');
+    const release = acquireRunLock(path);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+    release();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('refuses while another live process holds it (exit 2)', () => {
+    const path = join(dir(), 'c.state.yaml');
+    writeFileSync(`${path}.lock`, String(process.ppid));
+    let error: unknown;
+    try {
+      acquireRunLock(path);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MskctlError);
+    expect((error as MskctlError).exitCode).toBe(2);
+    expect((error as MskctlError).message).toMatch(new RegExp(`another cutover run \\(pid ${process.ppid}\\)`));
+  });
+
+  it('takes over a lock left by a process that died (kill -9)', () => {
+    const path = join(dir(), 'c.state.yaml');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(`${path}.lock`, dead.stdout);
+    const release = acquireRunLock(path);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+    release();
+  });
+
+  it('says so when the state folder does not exist', () => {
+    let error: MskctlError | undefined;
+    try {
+      acquireRunLock(join(dir(), 'missing', 'c.state.yaml'));
+    } catch (e) {
+      error = e as MskctlError;
+    }
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toMatch(/cannot create .*missing\/c\.state\.yaml\.lock: ENOENT/);
+    expect(error?.hint).toMatch(/the folder of the state file must exist/);
   });
 });
