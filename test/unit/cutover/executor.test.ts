@@ -324,4 +324,18 @@ describe('cutover executor (simulated clusters)', () => {
     expect(check.code).toBe('TARGET_GROUP_NOT_EMPTY');
     expect(preview.preflight!.filter((c) => c.ok).map((c) => c.name)).toEqual(['topics', 'replication running', 'replication lag', 'group billing: source offsets', 'group billing: translation']);
   });
+
+  it('the preview of a started cutover shows its state and does not evaluate the preflight again', async () => {
+    const world = new World();
+    const plan = planFor(world);
+    const store = new MemoryStore();
+    store.crashWhen = (state) => (state as CutoverState).steps['producers/await-source-quiet'] !== undefined;
+    await expect(executeCutover(plan, portsFor(world, store), new AbortController().signal)).rejects.toBeInstanceOf(CrashError);
+    // the group now runs on the target: a fresh preflight would fail, the preview must not run it
+    const saves = store.saves;
+    const preview = await previewCutover(plan, portsFor(world, store));
+    expect(preview.preflight).toBeUndefined();
+    expect(preview.state?.steps['consumers/billing/confirm-target-active']?.finishedAt).toBeDefined();
+    expect(store.saves).toBe(saves);
+  });
 });
