@@ -55,7 +55,11 @@ async function retrying<T>(read: () => Promise<T>, attempts = 5): Promise<T> {
       return await read();
     } catch (error) {
       const transient = error instanceof MskctlError ? error.exitCode === 3 : true;
-      if (!transient || attempt >= attempts) throw error;
+      if (!transient) throw error;
+      if (attempt >= attempts) {
+        if (error instanceof MskctlError) throw error;
+        throw operationalError(`reading the replication flow's state on the target failed: ${error instanceof Error ? error.message : String(error)}`, 'check the flow with mskctl replicate status; run the cutover again', 'FLOW_READ_FAILED', error);
+      }
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
@@ -73,7 +77,7 @@ function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin
       const { snapshot: positions } = await snapshot();
       const lags: PartitionLag[] = [];
       for (const topic of topics) {
-        for (const o of await sourceAdmin.fetchTopicOffsets(topic)) {
+        for (const o of await retrying(() => sourceAdmin.fetchTopicOffsets(topic))) {
           const position = positions.positions.get(`${topic}/${o.partition}`);
           // a partition the flow has not stored a position for has no known lag (unless it is empty)
           if (!position && Number(o.high) > Number(o.low)) continue;
@@ -101,7 +105,7 @@ function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin
       });
     },
     async stop() {
-      if ((await liveness()) === 'running') await store.writeStopRequest(await targetProducer());
+      if ((await liveness()) === 'running') await retrying(async () => store.writeStopRequest(await targetProducer()));
     },
   };
 }

@@ -48,6 +48,14 @@ export interface CutoverPorts {
   log: Logger;
 }
 
+/** Awaits every promise (so none keeps running in the background after a failure) and throws the first failure. */
+export async function settledAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** A step decided it must not go on; the cutover stops with exit 1 and the step is retried next run. */
 export class RefusedError extends Error {
   constructor(readonly refusal: Omit<Refusal, 'step'>) {
@@ -71,7 +79,7 @@ export function loadState(plan: CutoverPlan, store: StateStore): CutoverState | 
 
 export async function observePreflight(plan: CutoverPlan, ports: Pick<CutoverPorts, 'source' | 'target' | 'replication'>): Promise<PreflightObservation> {
   const { source, target, replication } = ports;
-  const [sourcePartitions, targetPartitions, replicationRunning] = await Promise.all([
+  const [sourcePartitions, targetPartitions, replicationRunning] = await settledAll([
     source.partitionCounts(plan.topics),
     target.partitionCounts(plan.topics),
     replication.isRunning(plan.flowId),
@@ -80,7 +88,7 @@ export async function observePreflight(plan: CutoverPlan, ports: Pick<CutoverPor
   const lag = onBoth.length ? await replication.lag(plan.flowId, onBoth) : [];
   const groups = [];
   for (const group of plan.groups) {
-    const [sourceGroup, targetGroup, sourceOffsets, targetOffsets] = await Promise.all([
+    const [sourceGroup, targetGroup, sourceOffsets, targetOffsets] = await settledAll([
       source.describeGroup(group),
       target.describeGroup(group),
       onBoth.length ? source.committedOffsets(group, onBoth) : Promise.resolve([]),
@@ -232,7 +240,7 @@ const handlers: Record<StepDef['kind'], (ctx: Ctx, step: StepDef) => Promise<Ste
     const sourceOffsets = await source.committedOffsets(group, ctx.plan.topics);
     const observe = async () => {
       const translated = sourceOffsets.some((o) => o.offset >= 0) ? await replication.translate(ctx.plan.flowId, sourceOffsets) : [];
-      const [targetGroup, targetCommitted, targetBounds] = await Promise.all([target.describeGroup(group), target.committedOffsets(group, ctx.plan.topics), target.topicBounds(ctx.plan.topics)]);
+      const [targetGroup, targetCommitted, targetBounds] = await settledAll([target.describeGroup(group), target.committedOffsets(group, ctx.plan.topics), target.topicBounds(ctx.plan.topics)]);
       return { translated, targetGroup, targetCommitted, targetBounds, decision: decideOffsetCommit(ctx.plan, group, targetGroup, translated, targetCommitted, targetBounds) };
     };
     // the consumers may have been ahead of the replication: wait until it has copied up to their commits
@@ -292,7 +300,7 @@ const handlers: Record<StepDef['kind'], (ctx: Ctx, step: StepDef) => Promise<Ste
       ctx.plan.checks.confirmTimeoutMs,
       `${group} progress on the target`,
       async () => {
-        const [g, committed, bounds] = await Promise.all([target.describeGroup(group), target.committedOffsets(group, ctx.plan.topics), target.topicBounds(ctx.plan.topics)]);
+        const [g, committed, bounds] = await settledAll([target.describeGroup(group), target.committedOffsets(group, ctx.plan.topics), target.topicBounds(ctx.plan.topics)]);
         const progress = consumersProgressing(switchOffsets, committed, bounds);
         if (g.members > 0 && progress.progressing) return { done: true, value: progress.lag };
         return { done: false, progress: g.members === 0 ? 'no active members' : `lag ${progress.lag} records, no commits past the switch point yet` };
@@ -332,7 +340,7 @@ const handlers: Record<StepDef['kind'], (ctx: Ctx, step: StepDef) => Promise<Ste
       ctx.plan.checks.drainTimeoutMs,
       `flow ${ctx.plan.flowId} draining`,
       async () => {
-        const [lag, sourceNow] = await Promise.all([replication.lag(ctx.plan.flowId, ctx.plan.topics), source.topicBounds(ctx.plan.topics)]);
+        const [lag, sourceNow] = await settledAll([replication.lag(ctx.plan.flowId, ctx.plan.topics), source.topicBounds(ctx.plan.topics)]);
         const decision = decideDrain(ctx.plan, lag, quietBounds, sourceNow);
         if (decision.kind === 'refuse') throw new RefusedError(decision.refusal);
         if (decision.kind === 'drained') return { done: true, value: true };
@@ -344,7 +352,7 @@ const handlers: Record<StepDef['kind'], (ctx: Ctx, step: StepDef) => Promise<Ste
     // the replicated range of each partition on the target, for the duplicates count in the summary
     const nonEmpty = quietBounds.filter((b) => b.high > b.low);
     const [lows, highs] = nonEmpty.length
-      ? await Promise.all([
+      ? await settledAll([
           replication.translate(ctx.plan.flowId, nonEmpty.map((b) => ({ topic: b.topic, partition: b.partition, offset: b.low }))),
           replication.translate(ctx.plan.flowId, nonEmpty.map((b) => ({ topic: b.topic, partition: b.partition, offset: b.high }))),
         ])
@@ -461,6 +469,13 @@ export async function executeCutover(plan: CutoverPlan, ports: CutoverPorts, sig
 export async function previewCutover(plan: CutoverPlan, ports: Omit<CutoverPorts, 'hooks' | 'clock'>): Promise<{ state?: CutoverState; preflight?: PreflightCheck[] }> {
   const state = loadState(plan, ports.store);
   if (state && isStepDone(state, 'preflight/preflight')) return { state };
-  const preflight = evaluatePreflight(plan, await observePreflight(plan, ports));
+  let observed: PreflightObservation;
+  try {
+    observed = await observePreflight(plan, ports);
+  } catch (error) {
+    if (error instanceof MskctlError) throw error;
+    throw operationalError(`the preflight could not look at the clusters: ${error instanceof Error ? error.message : String(error)}`, 'run it again; mskctl check diagnoses a connection step by step', 'KAFKA_REQUEST', error);
+  }
+  const preflight = evaluatePreflight(plan, observed);
   return { ...(state ? { state } : {}), preflight };
 }
