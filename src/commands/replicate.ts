@@ -168,8 +168,8 @@ export async function run(ctx: CommandContext<Options>): Promise<CommandResult<a
     heartbeatMs,
     untilCaughtUp: o.untilCaughtUp === true,
     maxBatchBytes,
-    fetchMaxBytes: sizeBytes(o, 'fetchMaxBytes', '--fetch-max-bytes', 32 * 1024 * 1024),
-    fetchMaxBytesPerPartition: sizeBytes(o, 'fetchMaxPartitionBytes', '--fetch-max-partition-bytes', 2 * 1024 * 1024),
+    fetchMaxBytes: sizeBytes(o, 'fetchMaxBytes', '--fetch-max-bytes', 8 * 1024 * 1024),
+    fetchMaxBytesPerPartition: sizeBytes(o, 'fetchMaxPartitionBytes', '--fetch-max-partition-bytes', 1024 * 1024),
     progressMs,
     log: ctx.log,
     signal: ctx.signal,
@@ -396,8 +396,8 @@ export async function stop(ctx: CommandContext<Options>): Promise<CommandResult<
   const flowId = flowIdOf(ctx.options);
   const timeoutMs = durationMs(ctx.options, 'timeout', '--timeout', 120_000);
   const wait = ctx.options.wait !== false;
-  const sides = resolveSides(ctx);
-  const target = await kafkaFor(sides.target, ctx);
+  const targetSide = resolveSide('target', str(ctx.options, 'target'), sideOptions(ctx.options, 'target'), loadContexts(), process.env, { region: ctx.global.region, profile: ctx.global.profile });
+  const target = await kafkaFor(targetSide, ctx);
   const { FlowStore } = await import('../replication/flow-store.js');
   const data = await withAdmin(target, 'target', async (ta) => {
     const store = new FlowStore(flowId, target, ta);

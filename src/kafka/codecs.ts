@@ -9,6 +9,7 @@
  * Registration is global to kafkajs and idempotent; it is awaited before any client is created.
  */
 import { createRequire } from 'node:module';
+import { patchKafkajs } from './kafkajs-patches.js';
 
 export const TARGET_COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type TargetCompression = (typeof TARGET_COMPRESSIONS)[number];
@@ -39,6 +40,7 @@ export function registerCodecs(): Promise<void> {
 }
 
 async function register(): Promise<void> {
+  patchKafkajs();
   const kafkajs = (await import('kafkajs')).default;
   const require = createRequire(import.meta.url);
   // the native modules are CommonJS with synchronous variants; sync calls avoid a thread-pool hop per batch

@@ -138,12 +138,39 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function isRetriable(error: unknown): boolean {
-  const e = error as { retriable?: boolean; name?: string; type?: string };
-  if (e?.retriable === true) return true;
-  // connection-level failures are worth retrying: a broker restart, a leader moving
-  return ['KafkaJSConnectionError', 'KafkaJSRequestTimeoutError', 'KafkaJSNumberOfRetriesExceeded', 'KafkaJSBrokerNotFound', 'KafkaJSMetadataNotLoaded', 'KafkaJSConnectionClosedError'].includes(e?.name ?? '') ||
-    ['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION', 'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION'].includes(e?.type ?? '');
+/** Kafka errors that retrying cannot fix: the run stops (exit 3) with positions stored. */
+const FATAL_KAFKA_ERRORS = new Set([
+  'TOPIC_AUTHORIZATION_FAILED',
+  'GROUP_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'SASL_AUTHENTICATION_FAILED',
+  'ILLEGAL_SASL_STATE',
+  'UNSUPPORTED_SASL_MECHANISM',
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'TRANSACTIONAL_ID_NOT_FOUND',
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'INVALID_TIMESTAMP',
+  'POLICY_VIOLATION',
+  'UNSUPPORTED_VERSION',
+  'UNSUPPORTED_COMPRESSION_TYPE',
+  'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+]);
+
+/** Broker restarts, leader moves, timeouts: retried with backoff. Authorization, fencing, bad records and bugs are not. */
+export function isRetriable(error: unknown): boolean {
+  let e = error as { retriable?: boolean; name?: string; type?: string; cause?: unknown; originalError?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth += 1) {
+    if (e.type && FATAL_KAFKA_ERRORS.has(e.type)) return false;
+    if (e.name === 'MskctlError') return false;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  const top = error as { retriable?: boolean; name?: string };
+  if (top?.retriable === true) return true;
+  return typeof top?.name === 'string' && top.name.startsWith('KafkaJS');
 }
 
 export class Replicator {
@@ -259,6 +286,8 @@ export class Replicator {
       } catch (error) {
         prefetch = await this.settle(prefetch);
         this.resetFetchPositions();
+        // a failed send can leave kafkajs' idempotence/transaction state behind: start new producers
+        this.producersStale = true;
         if (isOffsetOutOfRange(error)) {
           await this.handleOutOfRange(error.topic, error.partition);
           continue;
