@@ -159,7 +159,7 @@ export const COMMANDS: CommandSpec[] = [
         options: [
           { flags: '--source <cluster>', description: 'source cluster: a context name or a bootstrap list' },
           { flags: '--target <cluster>', description: 'target cluster: a context name or a bootstrap list' },
-          { flags: '--flow-id <id>', description: 'the `mskctl replicate` flow that copies the topics' },
+          { flags: '--flow-id <id>', description: 'the `mskctl replicate` flow that copies the topics (default: default, as for replicate)' },
           { flags: '--groups <groups>', description: 'consumer groups to move, in order (comma-separated, repeatable)', repeatable: true },
           { flags: '--topics <topics>', description: 'the replicated topics those groups read (comma-separated, repeatable)', repeatable: true },
           { flags: '--max-lag <records>', description: 'highest replication lag per partition the preflight accepts (default 0)' },

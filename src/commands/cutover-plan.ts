@@ -48,8 +48,8 @@ const FLAG_OF: Record<string, string> = {
 
 export async function run(ctx: CommandContext<CutoverPlanOptions>): Promise<CommandResult<Record<string, unknown>>> {
   const o = ctx.options;
-  for (const [flag, value] of [['--source', o.source], ['--target', o.target], ['--flow-id', o.flowId]] as const) {
-    if (value === undefined) throw usageError(`missing ${flag}`, 'mskctl cutover plan --source SRC --target TGT --flow-id ID --groups G1,G2 --topics T1,T2');
+  for (const [flag, value] of [['--source', o.source], ['--target', o.target]] as const) {
+    if (value === undefined) throw usageError(`missing ${flag}`, 'mskctl cutover plan --source SRC --target TGT [--flow-id ID] --groups G1,G2 --topics T1,T2');
   }
   if (!o.groups?.length) throw usageError('missing --groups', 'the consumer groups to move, comma-separated: --groups billing,audit');
   if (!o.topics?.length) throw usageError('missing --topics', 'the replicated topics the groups read, comma-separated: --topics orders,payments');
@@ -60,7 +60,8 @@ export async function run(ctx: CommandContext<CutoverPlanOptions>): Promise<Comm
     version: 1,
     source: o.source,
     target: o.target,
-    flowId: o.flowId,
+    // the same default as `mskctl replicate --flow-id`
+    flowId: o.flowId ?? 'default',
     topics: o.topics,
     groups: o.groups,
     checks: {

@@ -43,6 +43,12 @@ describe('mskctl cutover (offline parts)', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('plan defaults the flow id like mskctl replicate does', () => {
+    const run = mskctl(['cutover', 'plan', '--source', 'a:9092', '--target', 'b:9092', '--groups', 'g', '--topics', 't', '--output', 'json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ flowId: 'default' });
+  });
+
   it('plan without groups is a usage error', () => {
     const run = mskctl(['cutover', 'plan', '--source', 'a', '--target', 'b', '--flow-id', 'f', '--topics', 't']);
     expect(run.status).toBe(2);
