@@ -10,8 +10,10 @@ import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
 import { MskctlError, operationalError, usageError } from '../output/errors.js';
 import { resolveSide, type Side } from '../replication/endpoints.js';
 import type { Logger } from '../output/log.js';
+import { PartitionReader, readTopicToEnd } from '../kafka/partition-reader.js';
 import { FlowStore } from '../replication/flow-store.js';
-import { flowLiveness } from '../replication/positions.js';
+import { decodeOffsetMapEntry, FlowOffsetMap } from '../replication/offset-map.js';
+import { flowLiveness, type FlowSnapshot } from '../replication/positions.js';
 import type { CutoverPlan } from './plan.js';
 import { clusterPortFromAdmin } from './kafka-cluster.js';
 import type { ClusterPort, PartitionLag, ReplicationControl, TranslatedOffset } from './ports.js';
@@ -65,7 +67,55 @@ async function retrying<T>(read: () => Promise<T>, attempts = 5): Promise<T> {
   }
 }
 
-function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin, targetProducer: () => Promise<Producer>): ReplicationControl {
+/**
+ * The flow's offset map, read incrementally: the map topic is append-only, so each look reads only the
+ * entries written since the previous one (the cutover translates on every poll while it waits).
+ */
+class IncrementalOffsetMap {
+  private map = new FlowOffsetMap();
+  private readUpTo = 0;
+  private readonly reader: PartitionReader;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly topic: string,
+  ) {
+    this.reader = new PartitionReader(kafka, { readCommitted: true, maxWaitMs: 100, maxBytesPerPartition: 4 * 1024 * 1024 });
+  }
+
+  async current(snapshot: FlowSnapshot): Promise<FlowOffsetMap> {
+    if ((await this.admin.listTopics()).includes(this.topic)) {
+      const end = Number((await this.admin.fetchTopicOffsets(this.topic)).find((o) => o.partition === 0)?.offset ?? 0);
+      if (end < this.readUpTo) {
+        // the map topic was recreated: start over
+        this.map = new FlowOffsetMap();
+        this.readUpTo = 0;
+      }
+      if (end > this.readUpTo) {
+        if (!this.connected) {
+          await this.reader.connect();
+          this.connected = true;
+        }
+        await readTopicToEnd(this.reader, this.topic, [{ partition: 0, start: this.readUpTo, end }], (_p, record) => {
+          if (record.key === null || record.value === null) return;
+          this.map.add(decodeOffsetMapEntry(record.key.toString('utf8'), record.value.toString('utf8')));
+        });
+        this.readUpTo = end;
+      }
+    }
+    for (const p of snapshot.positions.values()) this.map.advance(p.topic, p.partition, p.next, p.targetNext);
+    return this.map;
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.reader.disconnect();
+    this.connected = false;
+  }
+}
+
+function replicationControl(flowId: string, store: FlowStore, offsetMap: IncrementalOffsetMap, sourceAdmin: Admin, targetProducer: () => Promise<Producer>): ReplicationControl {
   const snapshot = () => retrying(() => store.readSnapshot());
   const liveness = async () => flowLiveness((await snapshot()).snapshot.heartbeats.values(), Date.now()).state;
   return {
@@ -89,7 +139,7 @@ function replicationControl(flowId: string, store: FlowStore, sourceAdmin: Admin
     },
     async translate(_flow, offsets): Promise<TranslatedOffset[]> {
       const { snapshot: positions } = await snapshot();
-      const { map } = await retrying(() => store.readOffsetMap(positions));
+      const map = await retrying(() => offsetMap.current(positions));
       return offsets.map((o) => {
         if (o.offset < 0) return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: -1, exact: false };
         const partitionMap = map.get(o.topic, o.partition);
@@ -126,6 +176,7 @@ export async function connectPorts(plan: CutoverPlan, global: GlobalOptions, log
     throw operationalError(`cannot connect to the clusters: ${(error as Error).message}`, `check the plan's source (${plan.source}) and target (${plan.target}); mskctl check diagnoses a connection step by step`, 'KAFKA_CONNECT', error);
   }
   const store = new FlowStore(plan.flowId, targetKafka, targetAdmin);
+  const offsetMap = new IncrementalOffsetMap(targetKafka, targetAdmin, store.topics.offsetMap);
   const targetProducer = async (): Promise<Producer> => {
     if (!producer) {
       producer = targetKafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -136,9 +187,9 @@ export async function connectPorts(plan: CutoverPlan, global: GlobalOptions, log
   return {
     source: clusterPortFromAdmin('source', sourceAdmin),
     target: clusterPortFromAdmin('target', targetAdmin),
-    replication: replicationControl(plan.flowId, store, sourceAdmin, targetProducer),
+    replication: replicationControl(plan.flowId, store, offsetMap, sourceAdmin, targetProducer),
     async close() {
-      await Promise.allSettled([store.close(), producer?.disconnect(), sourceAdmin.disconnect(), targetAdmin.disconnect()]);
+      await Promise.allSettled([store.close(), offsetMap.close(), producer?.disconnect(), sourceAdmin.disconnect(), targetAdmin.disconnect()]);
     },
   };
 }
