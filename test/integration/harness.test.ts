@@ -13,7 +13,7 @@ import { craftToken, signTestToken, testTokenProvider } from '../kafka/iam-token
 
 const h = harnessEndpoints();
 
-type ListenerKind = 'plaintext' | 'scram' | 'iam' | 'tls';
+type ListenerKind = 'plaintext' | 'scram' | 'scramTls' | 'iam' | 'tls';
 
 function clientOptions(cluster: ClusterEndpoints, kind: ListenerKind): KafkaClientOptions {
   switch (kind) {
@@ -21,6 +21,8 @@ function clientOptions(cluster: ClusterEndpoints, kind: ListenerKind): KafkaClie
       return { brokers: [cluster.plaintext], auth: 'plaintext' };
     case 'scram':
       return { brokers: [cluster.scram], auth: 'scram', ssl: false, username: h.scram.admin.username, password: h.scram.admin.password };
+    case 'scramTls':
+      return { brokers: [cluster.scramTls], auth: 'scram', caFile: h.tls.caFile, username: h.scram.admin.username, password: h.scram.admin.password };
     case 'iam':
       return { brokers: [cluster.iam], auth: 'iam', caFile: h.tls.caFile, region: h.iam.region, tokenProvider: testTokenProvider(h.iam.admin, h.iam.region) };
     case 'tls':
@@ -86,7 +88,7 @@ async function roundTrip(kafka: Kafka, topic: string, group: string): Promise<st
 
 describe(`Kafka ${h.kafkaVersion} harness`, () => {
   for (const clusterName of ['source', 'target'] as const) {
-    for (const kind of ['plaintext', 'scram', 'iam', 'tls'] as const) {
+    for (const kind of ['plaintext', 'scram', 'scramTls', 'iam', 'tls'] as const) {
       it(`${clusterName}: produce and consume on the ${kind} listener`, async () => {
         const cluster = h[clusterName];
         const kafka = await createKafka({ ...clientOptions(cluster, kind), clientId: `harness-test-${kind}` });
@@ -222,9 +224,37 @@ describe(`Kafka ${h.kafkaVersion} harness`, () => {
       expect(await connectError(kafka)).toMatch(/certificate|self[- ]signed|unable to (get|verify)/i);
     });
 
-    it('the mutual-TLS listener refuses a client without a certificate', async () => {
-      const kafka = await createKafka({ brokers: [h.target.tls], auth: 'plaintext', ssl: true, caFile: h.tls.caFile, retry: { retries: 0 } });
+    it('the TLS listener refuses a client certificate from another CA', async () => {
+      const kafka = await createKafka({
+        ...clientOptions(h.target, 'tls'),
+        certFile: h.tls.untrustedClientCertFile,
+        keyFile: h.tls.untrustedClientKeyFile,
+        retry: { retries: 0 },
+      });
       expect(await connectError(kafka)).toBeDefined();
+    });
+
+    it('the TLS listener also serves clients without a certificate (MSK 9094 with unauthenticated access)', async () => {
+      const kafka = await createKafka({ brokers: [h.target.tls], auth: 'plaintext', ssl: true, caFile: h.tls.caFile, retry: { retries: 0 } });
+      expect(await connectError(kafka)).toBeUndefined();
+    });
+  });
+
+  describe('a client on the wrong listener gets what it would get from MSK', () => {
+    const iamOn = (address: string) =>
+      createKafka({ brokers: [address], auth: 'iam', caFile: h.tls.caFile, tokenProvider: testTokenProvider(h.iam.admin, h.iam.region), retry: { retries: 0 } });
+
+    it('IAM client on the TLS listener (9094): ILLEGAL_SASL_STATE', async () => {
+      expect(await connectError(await iamOn(h.source.tls))).toMatch(/Request is not valid given the current SASL state/);
+    });
+
+    it('IAM client on the SASL_SSL/SCRAM listener (9096): UNSUPPORTED_SASL_MECHANISM', async () => {
+      expect(await connectError(await iamOn(h.source.scramTls))).toMatch(/The broker does not support the requested SASL mechanism/);
+    });
+
+    it('SCRAM client on the IAM listener (9098): UNSUPPORTED_SASL_MECHANISM', async () => {
+      const kafka = await createKafka({ ...clientOptions(h.source, 'scramTls'), brokers: [h.source.iam], retry: { retries: 0 } });
+      expect(await connectError(kafka)).toMatch(/The broker does not support the requested SASL mechanism/);
     });
   });
 

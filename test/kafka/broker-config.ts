@@ -1,7 +1,8 @@
 /**
  * server.properties and logging configuration for one single-node KRaft cluster (combined broker+controller)
  * of the harness, with the listeners MSK offers: PLAINTEXT, SASL_PLAINTEXT/SCRAM-SHA-512, SASL_SSL/OAUTHBEARER
- * (MSK IAM, validated by our Java handler), the same with a short re-authentication interval, and mutual TLS.
+ * (MSK IAM, validated by our Java handler), the same with a short re-authentication interval, SASL_SSL/SCRAM
+ * (MSK's 9096) and TLS with optional client certificates (MSK's 9094: mutual TLS when a certificate is given).
  * The StandardAuthorizer is on: the harness's principals are super users except the "restricted" ones.
  */
 import { IAM_IDENTITIES, SCRAM_USERS } from './credentials.js';
@@ -11,6 +12,7 @@ import type { TlsMaterial } from './tls.js';
 export const LISTENERS = {
   PLAINTEXT: 'PLAINTEXT',
   SCRAM: 'SASL_PLAINTEXT',
+  SCRAM_TLS: 'SASL_SSL',
   IAM: 'SASL_SSL',
   IAM_REAUTH: 'SASL_SSL',
   TLS: 'SSL',
@@ -88,6 +90,8 @@ export function brokerProperties(input: BrokerConfigInput): string {
     // SCRAM (users are created when the storage is formatted)
     ['listener.name.scram.sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
     ['listener.name.scram.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
+    ['listener.name.scram_tls.sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+    ['listener.name.scram_tls.scram-sha-512.sasl.jaas.config', 'org.apache.kafka.common.security.scram.ScramLoginModule required;'],
     // MSK IAM over SASL_SSL/OAUTHBEARER
     ['listener.name.iam.sasl.enabled.mechanisms', 'OAUTHBEARER'],
     ['listener.name.iam.oauthbearer.sasl.jaas.config', oauthJaas(input)],
@@ -96,13 +100,15 @@ export function brokerProperties(input: BrokerConfigInput): string {
     ['listener.name.iam_reauth.oauthbearer.sasl.jaas.config', oauthJaas(input)],
     ['listener.name.iam_reauth.oauthbearer.sasl.server.callback.handler.class', IAM_HANDLER_CLASS],
     ['listener.name.iam_reauth.oauthbearer.connections.max.reauth.ms', input.reauthMs],
-    // TLS for the SASL_SSL and SSL listeners; the mutual-TLS listener requires a client certificate
+    // TLS for the SASL_SSL and SSL listeners. The TLS listener verifies a client certificate when one is
+    // given (principal: its subject) and lets clients without one in as ANONYMOUS, like MSK's 9094 with
+    // unauthenticated access on: so an IAM client there meets ILLEGAL_SASL_STATE, as on MSK
     ['ssl.keystore.type', 'PKCS12'],
     ['ssl.keystore.location', tls.brokerKeystoreFile],
     ['ssl.keystore.password', tls.brokerKeystorePassword],
     ['ssl.truststore.type', 'PEM'],
     ['ssl.truststore.location', tls.caFile],
-    ['listener.name.tls.ssl.client.auth', 'required'],
+    ['listener.name.tls.ssl.client.auth', 'requested'],
     // authorization
     ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
     ['super.users', superUsers(tls).join(';')],

@@ -1,8 +1,9 @@
 /**
  * The real-Kafka test harness: two independent single-node KRaft clusters ("source" and "target") on
  * 127.0.0.1, from Apache Kafka jars that Maven resolves from Maven Central, each with the listeners
- * PLAINTEXT, SCRAM (SASL_PLAINTEXT, SCRAM-SHA-512), IAM (SASL_SSL, OAUTHBEARER validated like MSK IAM),
- * IAM_REAUTH (the same with a short connections.max.reauth.ms) and TLS (mutual TLS).
+ * PLAINTEXT, SCRAM (SASL_PLAINTEXT, SCRAM-SHA-512), SCRAM_TLS (SASL_SSL, SCRAM-SHA-512), IAM (SASL_SSL,
+ * OAUTHBEARER validated like MSK IAM), IAM_REAUTH (the same with a short connections.max.reauth.ms) and TLS
+ * (SSL; mutual TLS when the client presents a certificate).
  *
  * startHarness() reuses brokers that already answer (the MSKCTL_TEST_* environment variables, or the state
  * file a previous `npm run kafka:start` left in .kafka/), otherwise starts new ones on free ports, waits until
@@ -32,6 +33,8 @@ export interface ClusterEndpoints {
   /** host:port of each listener */
   plaintext: string;
   scram: string;
+  /** SASL_SSL with SCRAM-SHA-512 (MSK's 9096) */
+  scramTls: string;
   iam: string;
   iamReauth: string;
   tls: string;
@@ -44,7 +47,16 @@ export interface HarnessEndpoints {
   kafkaVersion: string;
   source: ClusterEndpoints;
   target: ClusterEndpoints;
-  tls: { caFile: string; otherCaFile: string; clientCertFile: string; clientKeyFile: string; clientPrincipal: string };
+  tls: {
+    caFile: string;
+    otherCaFile: string;
+    clientCertFile: string;
+    clientKeyFile: string;
+    /** signed by the other CA: the TLS listener refuses it */
+    untrustedClientCertFile: string;
+    untrustedClientKeyFile: string;
+    clientPrincipal: string;
+  };
   scram: { mechanism: 'scram-sha-512'; admin: ScramTestUser; restricted: ScramTestUser };
   iam: {
     region: string;
@@ -107,6 +119,8 @@ export function requestedVersion(env: NodeJS.ProcessEnv = process.env): string {
 
 interface StateFile extends HarnessEndpoints {
   pids: number[];
+  /** the run directory every broker's command line names */
+  runDir: string;
   startedAt: string;
   startMs: number;
 }
@@ -119,6 +133,8 @@ export function harnessEnv(e: HarnessEndpoints): Record<string, string> {
     MSKCTL_TEST_OTHER_CA_FILE: e.tls.otherCaFile,
     MSKCTL_TEST_CLIENT_CERT_FILE: e.tls.clientCertFile,
     MSKCTL_TEST_CLIENT_KEY_FILE: e.tls.clientKeyFile,
+    MSKCTL_TEST_UNTRUSTED_CLIENT_CERT_FILE: e.tls.untrustedClientCertFile,
+    MSKCTL_TEST_UNTRUSTED_CLIENT_KEY_FILE: e.tls.untrustedClientKeyFile,
     MSKCTL_TEST_SCRAM_USER: e.scram.admin.username,
     MSKCTL_TEST_SCRAM_PASSWORD: e.scram.admin.password,
     MSKCTL_TEST_SCRAM_RESTRICTED_USER: e.scram.restricted.username,
@@ -133,6 +149,7 @@ export function harnessEnv(e: HarnessEndpoints): Record<string, string> {
     const prefix = `MSKCTL_TEST_${cluster.name.toUpperCase()}_`;
     out[prefix + 'PLAINTEXT'] = cluster.plaintext;
     out[prefix + 'SCRAM'] = cluster.scram;
+    out[prefix + 'SCRAM_TLS'] = cluster.scramTls;
     out[prefix + 'IAM'] = cluster.iam;
     out[prefix + 'IAM_REAUTH'] = cluster.iamReauth;
     out[prefix + 'TLS'] = cluster.tls;
@@ -145,10 +162,10 @@ export function harnessEnv(e: HarnessEndpoints): Record<string, string> {
 export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): HarnessEndpoints | undefined {
   const cluster = (name: ClusterName): ClusterEndpoints | undefined => {
     const p = `MSKCTL_TEST_${name.toUpperCase()}_`;
-    const [plaintext, scram, iam, iamReauth, tls] = ['PLAINTEXT', 'SCRAM', 'IAM', 'IAM_REAUTH', 'TLS'].map((k) => env[p + k]);
-    if (!plaintext || !scram || !iam || !iamReauth || !tls) return undefined;
+    const [plaintext, scram, scramTls, iam, iamReauth, tls] = ['PLAINTEXT', 'SCRAM', 'SCRAM_TLS', 'IAM', 'IAM_REAUTH', 'TLS'].map((k) => env[p + k]);
+    if (!plaintext || !scram || !scramTls || !iam || !iamReauth || !tls) return undefined;
     const logFile = env[p + 'LOG'];
-    return { name, plaintext, scram, iam, iamReauth, tls, ...(logFile ? { logFile } : {}) };
+    return { name, plaintext, scram, scramTls, iam, iamReauth, tls, ...(logFile ? { logFile } : {}) };
   };
   const source = cluster('source');
   const target = cluster('target');
@@ -163,6 +180,8 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): HarnessE
       otherCaFile: env.MSKCTL_TEST_OTHER_CA_FILE ?? '',
       clientCertFile: env.MSKCTL_TEST_CLIENT_CERT_FILE ?? '',
       clientKeyFile: env.MSKCTL_TEST_CLIENT_KEY_FILE ?? '',
+      untrustedClientCertFile: env.MSKCTL_TEST_UNTRUSTED_CLIENT_CERT_FILE ?? '',
+      untrustedClientKeyFile: env.MSKCTL_TEST_UNTRUSTED_CLIENT_KEY_FILE ?? '',
       clientPrincipal: 'CN=mskctl-test-client',
     },
     scram: { mechanism: 'scram-sha-512', admin: SCRAM_USERS.admin, restricted: SCRAM_USERS.restricted },
@@ -177,7 +196,9 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): HarnessE
 
 export function readState(root: string, version: string): StateFile | undefined {
   try {
-    return JSON.parse(readFileSync(stateFile(root, version), 'utf8')) as StateFile;
+    const state = JSON.parse(readFileSync(stateFile(root, version), 'utf8')) as StateFile;
+    // state files written before runDir was recorded: the detached run directory then in use
+    return { ...state, runDir: state.runDir ?? join(root, '.kafka', `run-${version}`) };
   } catch {
     return undefined;
   }
@@ -209,6 +230,18 @@ export function iamDenialReason(cluster: ClusterEndpoints, errorMessage: string)
 
 // ---------------------------------------------------------------------------------------------------------
 // probing
+
+/**
+ * true when pid is still a broker of ours: alive, and its command line names our run directory (a pid from
+ * an old state file may since belong to someone else's process, which we must never signal)
+ */
+function isOurBroker(pid: number, runDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(runDir + '/');
+  } catch {
+    return false;
+  }
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -434,6 +467,7 @@ async function startClusterOnce(plan: ClusterPlan): Promise<RunningBroker> {
       name: plan.name,
       plaintext: at('PLAINTEXT'),
       scram: at('SCRAM'),
+      scramTls: at('SCRAM_TLS'),
       iam: at('IAM'),
       iamReauth: at('IAM_REAUTH'),
       tls: at('TLS'),
@@ -515,20 +549,24 @@ function killOwnedOnExit(): void {
  * A tiny detached watchdog: if this process dies without stopping its brokers (SIGKILL, crash), the watchdog
  * stops them, so no broker outlives the test run that started it. It exits as soon as the brokers are gone.
  */
-function startWatchdog(pids: number[]): void {
+function startWatchdog(pids: number[], runDir: string): void {
   const code = `
-    const [parent, ...pids] = process.argv.slice(1).map(Number);
+    const fs = require('node:fs');
+    const [runDir, parentText, ...pidTexts] = process.argv.slice(1);
+    const parent = Number(parentText);
+    const pids = pidTexts.map(Number);
     const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
-    const signal = (s) => { for (const p of pids) { try { process.kill(p, s); } catch {} } };
+    const ours = (p) => { try { return fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').includes(runDir + '/'); } catch { return false; } };
+    const signal = (s) => { for (const p of pids) { if (ours(p)) { try { process.kill(p, s); } catch {} } } };
     const timer = setInterval(() => {
-      if (!pids.some(alive)) process.exit(0);
+      if (!pids.some(ours)) process.exit(0);
       if (!alive(parent)) {
         clearInterval(timer);
         signal('SIGTERM');
         setTimeout(() => { signal('SIGKILL'); process.exit(0); }, 10000);
       }
     }, 1000);`;
-  const watchdog = spawn(process.execPath, ['-e', code, String(process.pid), ...pids.map(String)], { detached: true, stdio: 'ignore' });
+  const watchdog = spawn(process.execPath, ['-e', code, runDir, String(process.pid), ...pids.map(String)], { detached: true, stdio: 'ignore' });
   watchdog.unref();
 }
 
@@ -572,12 +610,12 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
   // 2. brokers left running by `npm run kafka:start` in this checkout
   const state = readState(root, version);
   if (state) {
-    if (state.pids.every(isAlive) && (await allAnswer(state))) {
+    if (state.pids.every((pid) => isOurBroker(pid, state.runDir)) && (await allAnswer(state))) {
       log(`harness: reusing the Kafka ${version} brokers from ${stateFile(root, version)} (pids ${state.pids.join(', ')})`);
       return publish(state, false, async () => undefined);
     }
     // ours (started from this checkout) but broken: clean up before starting afresh
-    await Promise.all(state.pids.map((pid) => stopChild(pid, 5000)));
+    await Promise.all(state.pids.filter((pid) => isOurBroker(pid, state.runDir)).map((pid) => stopChild(pid, 5000)));
     await rm(stateFile(root, version), { force: true });
   }
 
@@ -639,6 +677,8 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
       otherCaFile: tlsMaterial.otherCaFile,
       clientCertFile: tlsMaterial.clientCertFile,
       clientKeyFile: tlsMaterial.clientKeyFile,
+      untrustedClientCertFile: tlsMaterial.untrustedClientCertFile,
+      untrustedClientKeyFile: tlsMaterial.untrustedClientKeyFile,
       clientPrincipal: tlsMaterial.clientPrincipal,
     },
     scram: { mechanism: 'scram-sha-512', admin: SCRAM_USERS.admin, restricted: SCRAM_USERS.restricted },
@@ -646,10 +686,10 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
     restrictedAllowedPrefix: RESTRICTED_ALLOWED_PREFIX,
   };
   const pids = brokers.map((b) => b.child.pid).filter((p): p is number => p !== undefined);
-  if (!options.detached) startWatchdog(pids);
+  if (!options.detached) startWatchdog(pids, runDir);
   const startMs = Date.now() - began;
   if (options.detached) {
-    const stateData: StateFile = { ...endpoints, pids, startedAt: new Date(began).toISOString(), startMs };
+    const stateData: StateFile = { ...endpoints, pids, runDir, startedAt: new Date(began).toISOString(), startMs };
     await writeFile(stateFile(root, version), JSON.stringify(stateData, null, 2) + '\n');
   }
   log(`harness: Kafka ${version} ready in ${(startMs / 1000).toFixed(1)} s: source ${source.endpoints.plaintext}, target ${target.endpoints.plaintext}`);
@@ -674,7 +714,7 @@ export async function stopHarness(): Promise<void> {
 export async function stopFromState(root: string, version: string, log: (line: string) => void): Promise<boolean> {
   const state = readState(root, version);
   if (!state) return false;
-  await Promise.all(state.pids.map((pid) => stopChild(pid)));
+  await Promise.all(state.pids.filter((pid) => isOurBroker(pid, state.runDir)).map((pid) => stopChild(pid)));
   await rm(stateFile(root, version), { force: true });
   log(`harness: stopped Kafka ${version} (pids ${state.pids.join(', ')})`);
   return true;

@@ -23,6 +23,9 @@ export interface TlsMaterial {
   /** client certificate and key (PEM, unencrypted) for the mutual-TLS listener */
   clientCertFile: string;
   clientKeyFile: string;
+  /** a client certificate and key signed by the unrelated CA: the brokers must refuse it */
+  untrustedClientCertFile: string;
+  untrustedClientKeyFile: string;
   /** the subject the brokers see for the client certificate: the principal is User:<this> */
   clientPrincipal: string;
 }
@@ -46,11 +49,11 @@ async function makeCa(dir: string, name: string, cn: string): Promise<void> {
   );
 }
 
-async function makeLeaf(dir: string, name: string, cn: string, extensions: string): Promise<void> {
+async function makeLeaf(dir: string, name: string, cn: string, extensions: string, ca = 'ca'): Promise<void> {
   await writeFile(join(dir, `${name}.ext`), extensions);
   await openssl(['req', '-new', ...EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
   await openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`,
+    ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`,
       '-days', '30', '-extfile', `${name}.ext`],
     dir,
   );
@@ -65,6 +68,8 @@ export async function generateTlsMaterial(dir: string): Promise<TlsMaterial> {
       'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n'),
     makeLeaf(dir, 'client', 'mskctl-test-client',
       'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n'),
+    makeLeaf(dir, 'untrusted-client', 'mskctl-untrusted-client',
+      'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n', 'other-ca'),
   ]);
   await openssl(
     ['pkcs12', '-export', '-in', 'broker.pem', '-inkey', 'broker.key', '-certfile', 'ca.pem', '-name', 'broker',
@@ -79,6 +84,8 @@ export async function generateTlsMaterial(dir: string): Promise<TlsMaterial> {
     brokerKeystorePassword: password,
     clientCertFile: join(dir, 'client.pem'),
     clientKeyFile: join(dir, 'client.key'),
+    untrustedClientCertFile: join(dir, 'untrusted-client.pem'),
+    untrustedClientKeyFile: join(dir, 'untrusted-client.key'),
     clientPrincipal: 'CN=mskctl-test-client',
   };
 }

@@ -5,7 +5,7 @@ import { IAM_IDENTITIES, SCRAM_USERS } from '../../kafka/credentials.js';
 import { endpointsFromEnv, harnessEnv, type HarnessEndpoints } from '../../kafka/harness.js';
 import type { TlsMaterial } from '../../kafka/tls.js';
 
-const ports: ListenerPorts = { PLAINTEXT: 1001, SCRAM: 1002, IAM: 1003, IAM_REAUTH: 1004, TLS: 1005, CONTROLLER: 1006 };
+const ports: ListenerPorts = { PLAINTEXT: 1001, SCRAM: 1002, SCRAM_TLS: 1007, IAM: 1003, IAM_REAUTH: 1004, TLS: 1005, CONTROLLER: 1006 };
 const tls: TlsMaterial = {
   dir: '/t',
   caFile: '/t/ca.pem',
@@ -14,6 +14,8 @@ const tls: TlsMaterial = {
   brokerKeystorePassword: 'pw',
   clientCertFile: '/t/client.pem',
   clientKeyFile: '/t/client.key',
+  untrustedClientCertFile: '/t/untrusted-client.pem',
+  untrustedClientKeyFile: '/t/untrusted-client.key',
   clientPrincipal: 'CN=mskctl-test-client',
 };
 
@@ -25,7 +27,7 @@ describe('brokerProperties', () => {
   const props = parse(brokerProperties({ ports, dataDir: '/d', tls, iamCredentialsFile: '/c.tsv', iamRegion: 'us-east-1', reauthMs: 15000, kafkaMajor: 3 }));
 
   it('binds every listener to loopback and advertises all but the controller', () => {
-    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:1001,SCRAM://127.0.0.1:1002,IAM://127.0.0.1:1003,IAM_REAUTH://127.0.0.1:1004,TLS://127.0.0.1:1005,CONTROLLER://127.0.0.1:1006');
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:1001,SCRAM://127.0.0.1:1002,SCRAM_TLS://127.0.0.1:1007,IAM://127.0.0.1:1003,IAM_REAUTH://127.0.0.1:1004,TLS://127.0.0.1:1005,CONTROLLER://127.0.0.1:1006');
     expect(props.get('advertised.listeners')).not.toContain('CONTROLLER');
     expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:1006');
     expect(props.get('listener.security.protocol.map')).toContain('IAM:SASL_SSL');
@@ -61,6 +63,7 @@ describe('harness environment', () => {
       name,
       plaintext: `127.0.0.1:${base}`,
       scram: `127.0.0.1:${base + 1}`,
+      scramTls: `127.0.0.1:${base + 5}`,
       iam: `127.0.0.1:${base + 2}`,
       iamReauth: `127.0.0.1:${base + 3}`,
       tls: `127.0.0.1:${base + 4}`,
@@ -70,7 +73,7 @@ describe('harness environment', () => {
       kafkaVersion: '3.9.2',
       source: cluster('source', 2000),
       target: cluster('target', 3000),
-      tls: { caFile: '/t/ca.pem', otherCaFile: '/t/other-ca.pem', clientCertFile: '/t/client.pem', clientKeyFile: '/t/client.key', clientPrincipal: 'CN=mskctl-test-client' },
+      tls: { caFile: '/t/ca.pem', otherCaFile: '/t/other-ca.pem', clientCertFile: '/t/client.pem', clientKeyFile: '/t/client.key', untrustedClientCertFile: '/t/u.pem', untrustedClientKeyFile: '/t/u.key', clientPrincipal: 'CN=mskctl-test-client' },
       scram: { mechanism: 'scram-sha-512', admin: SCRAM_USERS.admin, restricted: SCRAM_USERS.restricted },
       iam: { region: 'us-east-1', reauthMs: 15000, ...IAM_IDENTITIES },
       restrictedAllowedPrefix: 'allowed-',
