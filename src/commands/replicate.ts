@@ -16,7 +16,7 @@ import { TARGET_COMPRESSIONS, type TargetCompression } from '../kafka/codecs.js'
 import { describeSide, resolveSide, sideOptions, type ResolvedSide, type Side } from '../replication/endpoints.js';
 import { compileSelection, flowTopics, RENAME_POLICIES, validateFlowId, type RenamePolicy, type TopicPlan } from '../replication/topic-plan.js';
 import type { Translation } from '../replication/offset-map.js';
-import { flowLiveness, type Liveness } from '../replication/positions.js';
+import type { FlowStatus, StopOutcome } from '../replication/status.js';
 import { mm2Files } from '../replication/mm2.js';
 
 type Options = Record<string, unknown>;
@@ -274,71 +274,14 @@ async function emitMm2(ctx: CommandContext<Options>, dir: string, flowId: string
 
 // ---------------------------------------------------------------------------------------------- status
 
-interface StatusRow {
-  topic: string;
-  partition: number;
-  targetTopic: string;
-  position: number;
-  sourceEnd: number;
-  lag: number;
-  updatedAt: string;
-}
-
-export interface FlowStatus {
-  flowId: string;
-  state: Liveness;
-  instances: Array<{ instance: string; state: string; host: string; pid: number; lastHeartbeat: string; ageSeconds: number; alive: boolean; reason?: string; exactlyOnce: boolean }>;
-  stopRequest: { id: string; at: string; by: string } | null;
-  lag: number;
-  caughtUp: boolean;
-  partitions: StatusRow[];
-  internalTopics: { positions: string; offsetMap: string };
-}
-
 export async function status(ctx: CommandContext<Options>): Promise<CommandResult<FlowStatus>> {
   const flowId = flowIdOf(ctx.options);
   const sides = resolveSides(ctx);
   const { registerCodecs } = await import('../kafka/codecs.js');
   await registerCodecs();
   const [source, target] = await Promise.all([kafkaFor(sides.source, ctx), kafkaFor(sides.target, ctx)]);
-  const { FlowStore } = await import('../replication/flow-store.js');
-  const data = await withAdmin(target, 'target', async (ta) => {
-    const store = new FlowStore(flowId, target, ta);
-    try {
-      const { snapshot, exists } = await store.readSnapshot();
-      if (!exists) throw usageError(`flow ${flowId} has no positions topic (${store.topics.positions}) on the target`, 'check --flow-id and --target; the topic appears when `mskctl replicate` first runs', 'FLOW_NOT_FOUND');
-      const positions = [...snapshot.positions.values()].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-      const ends = await withAdmin(source, 'source', async (sa) => {
-        const out = new Map<string, number>();
-        for (const topic of new Set(positions.map((p) => p.topic))) {
-          try {
-            for (const o of await sa.fetchTopicOffsets(topic)) out.set(`${topic}/${o.partition}`, Number(o.offset));
-          } catch {
-            // topic deleted on the source: its lag is unknown
-          }
-        }
-        return out;
-      });
-      const partitions: StatusRow[] = positions.map((p) => {
-        const end = ends.get(`${p.topic}/${p.partition}`) ?? -1;
-        return { topic: p.topic, partition: p.partition, targetTopic: p.targetTopic, position: p.next, sourceEnd: end, lag: end < 0 ? -1 : Math.max(0, end - p.next), updatedAt: new Date(p.at).toISOString() };
-      });
-      const liveness = flowLiveness(snapshot.heartbeats.values(), Date.now());
-      const lag = partitions.reduce((n, p) => n + Math.max(0, p.lag), 0);
-      return {
-        flowId,
-        state: liveness.state,
-        instances: liveness.instances.map((i) => ({ instance: i.instance, state: i.state, host: i.host, pid: i.pid, lastHeartbeat: new Date(i.at).toISOString(), ageSeconds: Math.round(i.ageMs / 100) / 10, alive: i.alive, reason: i.reason, exactlyOnce: i.exactlyOnce })),
-        stopRequest: snapshot.stop ? { id: snapshot.stop.id, at: new Date(snapshot.stop.at).toISOString(), by: snapshot.stop.by } : null,
-        lag,
-        caughtUp: partitions.every((p) => p.lag === 0),
-        partitions,
-        internalTopics: store.topics,
-      };
-    } finally {
-      await store.close();
-    }
-  });
+  const { readFlowStatus } = await import('../replication/status.js');
+  const data = await withAdmin(target, 'target', (ta) => withAdmin(source, 'source', (sa) => readFlowStatus({ flowId, sourceAdmin: sa, target, targetAdmin: ta })));
   return { data, table: statusTable, exitCode: ctx.options.check === true && !data.caughtUp ? 1 : 0 };
 }
 
@@ -392,40 +335,12 @@ export async function translate(ctx: CommandContext<Options>): Promise<CommandRe
 
 // ---------------------------------------------------------------------------------------------- stop
 
-export async function stop(ctx: CommandContext<Options>): Promise<CommandResult<Record<string, unknown>>> {
+export async function stop(ctx: CommandContext<Options>): Promise<CommandResult<StopOutcome>> {
   const flowId = flowIdOf(ctx.options);
   const timeoutMs = durationMs(ctx.options, 'timeout', '--timeout', 120_000);
-  const wait = ctx.options.wait !== false;
   const targetSide = resolveSide('target', str(ctx.options, 'target'), sideOptions(ctx.options, 'target'), loadContexts(), process.env, { region: ctx.global.region, profile: ctx.global.profile });
   const target = await kafkaFor(targetSide, ctx);
-  const { FlowStore } = await import('../replication/flow-store.js');
-  const data = await withAdmin(target, 'target', async (ta) => {
-    const store = new FlowStore(flowId, target, ta);
-    const producer = target.producer({ allowAutoTopicCreation: false });
-    try {
-      const before = await store.readSnapshot();
-      if (!before.exists) throw usageError(`flow ${flowId} has no positions topic (${store.topics.positions}) on the target`, 'check --flow-id and --target', 'FLOW_NOT_FOUND');
-      const was = flowLiveness(before.snapshot.heartbeats.values(), Date.now()).state;
-      if (was !== 'running' && was !== 'stopping') return { flowId, requested: false, state: was, waitedSeconds: 0 };
-      await producer.connect();
-      const request = await store.writeStopRequest(producer);
-      ctx.log.info(`replicate stop: request ${request.id} written to ${store.topics.positions} at offset ${request.offset}`);
-      const began = Date.now();
-      let state: Liveness = 'stopping';
-      while (wait && Date.now() - began < timeoutMs) {
-        const { snapshot } = await store.readSnapshot();
-        state = flowLiveness(snapshot.heartbeats.values(), Date.now()).state;
-        if (state === 'stopped' || state === 'stale') break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      if (wait && state !== 'stopped' && state !== 'stale') {
-        throw operationalError(`flow ${flowId} did not stop within ${timeoutMs / 1000} s (state ${state})`, 'it drains to the source end offsets first; check `mskctl replicate status`, or raise --timeout', 'STOP_TIMEOUT');
-      }
-      return { flowId, requested: true, requestId: request.id, state: wait ? state : 'stop requested', waitedSeconds: Math.round((Date.now() - began) / 100) / 10 };
-    } finally {
-      await producer.disconnect().catch(() => undefined);
-      await store.close();
-    }
-  });
-  return { data: data as Record<string, unknown>, table: (d, options) => formatKeyValue(Object.entries(d).map(([k, v]) => [k, String(v)]), options) };
+  const { requestStop } = await import('../replication/status.js');
+  const data = await withAdmin(target, 'target', (ta) => requestStop({ flowId, target, targetAdmin: ta, wait: ctx.options.wait !== false, timeoutMs, log: (line) => ctx.log.info(line) }));
+  return { data, table: (d, options) => formatKeyValue(Object.entries(d).map(([k, v]) => [k, String(v)]), options) };
 }

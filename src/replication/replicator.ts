@@ -225,6 +225,7 @@ export class Replicator {
       await this.connectProducers();
       const { snapshot, end } = await this.store.readSnapshot();
       this.controlOffset = end;
+      await this.refuseSecondInstance(snapshot);
       log.info(`replicate: flow ${this.options.flowId} instance ${this.instance}, ${snapshot.positions.size} stored positions, ${this.options.exactlyOnce ? 'exactly-once' : 'at-least-once'}`);
       this.reader = new PartitionReader(this.source, {
         readCommitted: true,
@@ -590,6 +591,35 @@ export class Replicator {
       exactlyOnce: this.options.exactlyOnce,
     });
     await this.controlProducer.send({ topic: this.store.topics.positions, acks: -1, messages: [{ ...record, partition: 0 }] });
+  }
+
+  /**
+   * One process per flow: a heartbeat that keeps advancing belongs to a live instance, and two instances would
+   * copy every record twice. A fresh heartbeat that stops advancing is a process that died (kill -9): go on.
+   */
+  private async refuseSecondInstance(snapshot: FlowSnapshot): Promise<void> {
+    const fresh = (now: number) => [...snapshot.heartbeats.values()].filter((h) => h.state !== 'stopped' && now - h.at <= 3 * h.intervalMs);
+    const candidates = fresh(Date.now());
+    if (candidates.length === 0) return;
+    const seen = new Map(candidates.map((h) => [h.instance, h.at]));
+    const deadline = Date.now() + Math.max(...candidates.map((h) => 3 * h.intervalMs)) + 500;
+    this.options.log.info(`replicate: instance ${candidates[0]?.instance} of flow ${this.options.flowId} wrote a heartbeat ${Date.now() - (candidates[0]?.at ?? 0)} ms ago; waiting to see whether it still runs`);
+    while (Date.now() < deadline && !this.options.signal.aborted) {
+      await sleep(Math.min(...candidates.map((h) => h.intervalMs)), this.options.signal);
+      const state = await this.store.topicState(this.store.topics.positions);
+      await this.store.readPositionsInto(snapshot, this.controlOffset, state.end);
+      this.controlOffset = Math.max(this.controlOffset, state.end);
+      for (const [instance, at] of seen) {
+        const now = snapshot.heartbeats.get(instance);
+        if (now && now.at > at && now.state !== 'stopped') {
+          throw operationalError(
+            `flow ${this.options.flowId} already runs: instance ${instance} on ${now.host} (pid ${now.pid})`,
+            `one process per flow: stop it first (mskctl replicate stop --flow-id ${this.options.flowId}), or use another --flow-id`,
+            'FLOW_RUNNING',
+          );
+        }
+      }
+    }
   }
 
   /** Reads the positions topic past what was there at start: a stop request there is for this instance. */

@@ -62,6 +62,10 @@ function assertNothingLost(src: Map<number, RawRecord[]>, tgt: Map<number, RawRe
       }
     }
     const expected = [...new Set(records.map(valueOf))];
+    if (firstSeen.length !== expected.length) {
+      const missing = records.filter((r) => !seen.has(valueOf(r))).map((r) => r.offset);
+      console.log(`partition ${partition}: ${missing.length} source records missing on the target, source offsets ${missing.slice(0, 20).join(',')}`);
+    }
     expect(firstSeen.length, `partition ${partition}: distinct records`).toBe(expected.length);
     expect(firstSeen, `partition ${partition}: order`).toEqual(expected);
     expect(expected.length, `partition ${partition}: test records are unique`).toBe(records.length);
@@ -98,7 +102,7 @@ async function killCycles(topic: string, flowId: string, extra: string[], source
   // more records arrive while the replicator is being killed
   const background = produce(source, topic, 4, 5_000, { seqStart: 100_000, batch: 500 });
   let kills = 0;
-  for (const delay of delays(id.charCodeAt(0) * 7919 + extra.length, 5, 400, 1_800)) {
+  for (const delay of delays(id.charCodeAt(0) * 7919 + extra.length, 5, 700, 2_500)) {
     const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--until-caught-up', '--heartbeat', '500ms', '--max-batch-bytes', '32KiB', '--fetch-max-partition-bytes', '256KiB', ...extra]);
     const outcome = await Promise.race([run.exit.then(() => 'exited' as const), new Promise<'timer'>((r) => setTimeout(() => r('timer'), delay))]);
     if (outcome === 'timer') {
@@ -183,6 +187,10 @@ describe('clean stops', () => {
       await new Promise((r) => setTimeout(r, 300));
     }
     expect(state).toBe('running');
+    // one process per flow: a second instance sees the live heartbeat and refuses (exit 3)
+    const second = startReplicate(['--topics', topic, '--flow-id', flowId, '--heartbeat', '500ms']);
+    expect(await second.exit, second.stderr()).toBe(3);
+    expect(second.stderr()).toMatch(/already runs: instance/);
     const stop = mskctl(['replicate', 'stop', '--target', h.target.plaintext, '--flow-id', flowId, '--output', 'json', '--timeout', '60s']);
     expect(stop.status, stop.stderr).toBe(0);
     expect(JSON.parse(stop.stdout)).toMatchObject({ requested: true, state: 'stopped' });
@@ -210,6 +218,7 @@ describe('target broker restart', () => {
     expect(restart.newPid).not.toBe(restart.oldPid);
     expect(await run.exit, run.stderr()).toBe(0);
     const [src, tgt] = await Promise.all([readAll(source, topic), readAll(target, topic)]);
+    if (process.env.MSKCTL_TEST_DEBUG) console.log(run.stderr());
     const duplicates = assertNothingLost(src, tgt);
     console.log(`target restart (down ${restart.unavailableMs} ms): ${duplicates} duplicates`);
   });
