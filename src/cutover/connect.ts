@@ -3,7 +3,7 @@
  * clusters, and the replication flow's state on the target through src/replication/flow-store.ts.
  * Loaded lazily by `cutover run` only.
  */
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { GlobalOptions } from '../commands/types.js';
 import { loadContexts } from '../config/contexts.js';
 import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
@@ -13,7 +13,8 @@ import type { Logger } from '../output/log.js';
 import { PartitionReader, readTopicToEnd } from '../kafka/partition-reader.js';
 import { FlowStore } from '../replication/flow-store.js';
 import { decodeOffsetMapEntry, FlowOffsetMap } from '../replication/offset-map.js';
-import { flowLiveness, type FlowSnapshot } from '../replication/positions.js';
+import type { FlowSnapshot } from '../replication/positions.js';
+import { readFlowStatus, requestStop, type FlowStatus } from '../replication/status.js';
 import type { CutoverPlan } from './plan.js';
 import { clusterPortFromAdmin } from './kafka-cluster.js';
 import type { ClusterPort, PartitionLag, ReplicationControl, TranslatedOffset } from './ports.js';
@@ -115,30 +116,48 @@ class IncrementalOffsetMap {
   }
 }
 
-function replicationControl(flowId: string, store: FlowStore, offsetMap: IncrementalOffsetMap, sourceAdmin: Admin, targetProducer: () => Promise<Producer>): ReplicationControl {
-  const snapshot = () => retrying(() => store.readSnapshot());
-  const liveness = async () => flowLiveness((await snapshot()).snapshot.heartbeats.values(), Date.now()).state;
+interface FlowAccess {
+  flowId: string;
+  store: FlowStore;
+  offsetMap: IncrementalOffsetMap;
+  sourceAdmin: Admin;
+  target: Kafka;
+  targetAdmin: Admin;
+}
+
+/** The replication's own status (src/replication/status.ts); a flow that never ran has none. */
+async function statusOf(flow: FlowAccess): Promise<FlowStatus | undefined> {
+  try {
+    return await retrying(() => readFlowStatus({ flowId: flow.flowId, sourceAdmin: flow.sourceAdmin, target: flow.target, targetAdmin: flow.targetAdmin }));
+  } catch (error) {
+    if (error instanceof MskctlError && error.code === 'FLOW_NOT_FOUND') return undefined;
+    throw error;
+  }
+}
+
+function replicationControl(flow: FlowAccess): ReplicationControl {
+  const { flowId, store, offsetMap, sourceAdmin } = flow;
   return {
     async isRunning() {
-      const state = await liveness();
+      const state = (await statusOf(flow))?.state;
       return state === 'running' || state === 'stopping';
     },
     async lag(_flow, topics): Promise<PartitionLag[]> {
-      const { snapshot: positions } = await snapshot();
+      const status = await statusOf(flow);
+      const known = new Map((status?.partitions ?? []).filter((p) => p.lag >= 0).map((p) => [`${p.topic}/${p.partition}`, p.lag]));
       const lags: PartitionLag[] = [];
       for (const topic of topics) {
         for (const o of await retrying(() => sourceAdmin.fetchTopicOffsets(topic))) {
-          const position = positions.positions.get(`${topic}/${o.partition}`);
-          // a partition the flow has not stored a position for has no known lag (unless it is empty)
-          if (!position && Number(o.high) > Number(o.low)) continue;
-          const next = position ? position.next : Number(o.low);
-          lags.push({ topic, partition: o.partition, lag: Math.max(0, Number(o.high) - next) });
+          const lag = known.get(`${topic}/${o.partition}`);
+          // a partition the flow has no position for has no known lag, unless it holds nothing to copy
+          if (lag !== undefined) lags.push({ topic, partition: o.partition, lag });
+          else if (Number(o.high) === Number(o.low)) lags.push({ topic, partition: o.partition, lag: 0 });
         }
       }
       return lags;
     },
     async translate(_flow, offsets): Promise<TranslatedOffset[]> {
-      const { snapshot: positions } = await snapshot();
+      const { snapshot: positions } = await retrying(() => store.readSnapshot());
       const map = await retrying(() => offsetMap.current(positions));
       return offsets.map((o) => {
         if (o.offset < 0) return { topic: o.topic, partition: o.partition, sourceOffset: o.offset, targetOffset: -1, exact: false };
@@ -155,7 +174,8 @@ function replicationControl(flowId: string, store: FlowStore, offsetMap: Increme
       });
     },
     async stop() {
-      if ((await liveness()) === 'running') await retrying(async () => store.writeStopRequest(await targetProducer()));
+      // the executor watches the flow until it reports stopped, so the request is not awaited here
+      if ((await statusOf(flow))?.state === 'running') await retrying(() => requestStop({ flowId, target: flow.target, targetAdmin: flow.targetAdmin, wait: false, timeoutMs: 0 }));
     },
   };
 }
@@ -168,7 +188,6 @@ export async function connectPorts(plan: CutoverPlan, global: GlobalOptions, log
   const targetKafka: Kafka = await createKafka(await clientOptionsFor(plan.target, 'target', global, log));
   const sourceAdmin = sourceKafka.admin();
   const targetAdmin = targetKafka.admin();
-  let producer: Producer | undefined;
   try {
     await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
   } catch (error) {
@@ -177,19 +196,12 @@ export async function connectPorts(plan: CutoverPlan, global: GlobalOptions, log
   }
   const store = new FlowStore(plan.flowId, targetKafka, targetAdmin);
   const offsetMap = new IncrementalOffsetMap(targetKafka, targetAdmin, store.topics.offsetMap);
-  const targetProducer = async (): Promise<Producer> => {
-    if (!producer) {
-      producer = targetKafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
-    }
-    return producer;
-  };
   return {
     source: clusterPortFromAdmin('source', sourceAdmin),
     target: clusterPortFromAdmin('target', targetAdmin),
-    replication: replicationControl(plan.flowId, store, offsetMap, sourceAdmin, targetProducer),
+    replication: replicationControl({ flowId: plan.flowId, store, offsetMap, sourceAdmin, target: targetKafka, targetAdmin }),
     async close() {
-      await Promise.allSettled([store.close(), offsetMap.close(), producer?.disconnect(), sourceAdmin.disconnect(), targetAdmin.disconnect()]);
+      await Promise.allSettled([store.close(), offsetMap.close(), sourceAdmin.disconnect(), targetAdmin.disconnect()]);
     },
   };
 }
