@@ -68,7 +68,7 @@ describe('cutover executor (simulated clusters)', () => {
     const state = store.value as CutoverState;
     const translated = state.groups.billing!.targetOffsets!;
     expect(translated.every((t) => t.targetOffset === t.sourceOffset + 7 && t.exact)).toBe(true);
-    expect(world.hookRuns).toEqual(['stop-consumer', 'start-consumer', 'stop-producer', 'start-producer']);
+    expect(world.hookRuns).toEqual(['stop-consumer billing', 'start-consumer billing', 'stop-producer', 'start-producer']);
     expect(world.replicationStops).toBe(1);
     expect(state.summary!.duplicates).toBe(0);
     expect(state.summary!.topics[0]!.targetRecordsAtDrain).toBe(state.summary!.topics[0]!.sourceRecords + 2 * 7);
@@ -98,6 +98,20 @@ describe('cutover executor (simulated clusters)', () => {
     expect(summary.duplicates).toBe(4);
     expect(summary.topics[0]!.replicationDuplicates).toBe(4);
     expect(summary.topics[0]!.targetRecordsAtDrain).toBe(summary.topics[0]!.sourceRecords + 4);
+  });
+
+  it('moves several groups one after the other, each exactly', async () => {
+    const world = new World({ extraGroups: ['audit', 'search'], targetPrefill: 4 });
+    const plan = buildPlan({ ...planFor(world), groups: ['billing', 'audit', 'search'] });
+    const store = new MemoryStore();
+    await executeCutover(plan, portsFor(world, store), new AbortController().signal);
+    expect(world.hookRuns).toEqual(['stop-consumer billing', 'start-consumer billing', 'stop-consumer audit', 'start-consumer audit', 'stop-consumer search', 'start-consumer search', 'stop-producer', 'start-producer']);
+    for (let i = 0; i < 5; i += 1) world.tick();
+    for (const group of ['billing', 'audit', 'search']) {
+      expect(world.target.groups.get(group)?.members, group).toBe(1);
+      expect(world.deliveryReport(group), group).toMatchObject({ missing: 0, duplicates: 0 });
+    }
+    expect((store.value as CutoverState).summary!.groups.map((g) => g.group)).toEqual(['billing', 'audit', 'search']);
   });
 
   it('re-running a finished cutover changes nothing', async () => {

@@ -70,6 +70,8 @@ export interface WorldOptions {
   replicationSpeed?: number;
   /** the replication starts only after the history was written and consumed (the consumer is ahead of it) */
   replicationStartsLate?: boolean;
+  /** more consumer groups on the same topics, each recording what it processed */
+  extraGroups?: string[];
 }
 
 export class World {
@@ -85,6 +87,7 @@ export class World {
   positions = new Map<string, number>();
   offsetMap = new Map<string, Map<number, number>>();
   processed: number[] = [];
+  extraGroups = new Map<string, { on: Side | undefined; processed: number[] }>();
   hookRuns: string[] = [];
   readonly group: string;
   readonly rate: number;
@@ -100,6 +103,10 @@ export class World {
       this.target.topics.set(topic, Array.from({ length: partitions }, () => ({ low: 0, records: Array.from({ length: options.targetPrefill ?? 0 }, () => -1) })));
     }
     this.source.group(this.group).members = 1;
+    for (const group of options.extraGroups ?? []) {
+      this.extraGroups.set(group, { on: 'source', processed: [] });
+      this.source.group(group).members = 1;
+    }
     // some history, consumed and replicated
     this.replicationRunning = !options.replicationStartsLate;
     for (let i = 0; i < 5; i += 1) this.tick();
@@ -133,21 +140,39 @@ export class World {
         this.positions.set(k, pos);
       }
     }
-    // consumer: reads everything available from its committed offset, commits
-    if (this.consumerOn) {
-      const cluster = this[this.consumerOn];
-      const g = cluster.group(this.group);
-      for (const [t, p] of this.partitions()) {
-        const k = `${t}:${p}`;
-        const log = cluster.topics.get(t)![p]!;
-        let offset = g.committed.get(k) ?? (this.consumerOn === 'target' ? log.low + log.records.length : 0);
-        for (; offset < log.low + log.records.length; offset += 1) {
-          const seq = log.records[offset - log.low]!;
-          if (seq >= 0) this.processed.push(seq);
-        }
-        g.committed.set(k, offset);
+    // consumers: read everything available from their committed offsets, commit
+    this.consume(this.group, this.consumerOn, this.processed);
+    for (const [group, extra] of this.extraGroups) this.consume(group, extra.on, extra.processed);
+  }
+
+  private consume(group: string, on: Side | undefined, processed: number[]): void {
+    if (!on) return;
+    const cluster = this[on];
+    const g = cluster.group(group);
+    for (const [t, p] of this.partitions()) {
+      const k = `${t}:${p}`;
+      const log = cluster.topics.get(t)![p]!;
+      // without a commit, a consumer on the target starts at the end (auto.offset.reset=latest)
+      let offset = g.committed.get(k) ?? (on === 'target' ? log.low + log.records.length : 0);
+      for (; offset < log.low + log.records.length; offset += 1) {
+        const seq = log.records[offset - log.low]!;
+        if (seq >= 0) processed.push(seq);
       }
+      g.committed.set(k, offset);
     }
+  }
+
+  /** stops or starts a group's consumers, the main group or an extra one */
+  moveGroup(group: string, to: Side | undefined): void {
+    if (group === this.group) {
+      if (to) this.startConsumer(to);
+      else this.stopConsumer();
+      return;
+    }
+    const extra = this.extraGroups.get(group)!;
+    if (extra.on) this[extra.on].group(group).members = 0;
+    extra.on = to;
+    if (to) this[to].group(group).members = 1;
   }
 
   stopConsumer(): void {
@@ -173,10 +198,10 @@ export class World {
 
   hooks(): HookRunner {
     return {
-      run: async (command) => {
-        this.hookRuns.push(command);
-        if (command === 'stop-consumer') this.stopConsumer();
-        else if (command === 'start-consumer') this.startConsumer('target');
+      run: async (command, env) => {
+        this.hookRuns.push(env.MSKCTL_GROUP ? `${command} ${env.MSKCTL_GROUP}` : command);
+        if (command === 'stop-consumer') this.moveGroup(env.MSKCTL_GROUP ?? this.group, undefined);
+        else if (command === 'start-consumer') this.moveGroup(env.MSKCTL_GROUP ?? this.group, 'target');
         else if (command === 'stop-producer') this.producerOn = undefined;
         else if (command === 'start-producer') this.producerOn = 'target';
         else if (command === 'fail') throw new Error('exit code 1');
@@ -210,9 +235,10 @@ export class World {
   }
 
   /** every sequence number written so far, processed exactly once */
-  deliveryReport(): { written: number; processed: number; missing: number; duplicates: number } {
+  deliveryReport(group = this.group): { written: number; processed: number; missing: number; duplicates: number } {
+    const processed = group === this.group ? this.processed : this.extraGroups.get(group)!.processed;
     const counts = new Map<number, number>();
-    for (const s of this.processed) counts.set(s, (counts.get(s) ?? 0) + 1);
+    for (const s of processed) counts.set(s, (counts.get(s) ?? 0) + 1);
     let missing = 0;
     let duplicates = 0;
     for (let s = 1; s <= this.seq; s += 1) {
@@ -220,7 +246,7 @@ export class World {
       if (c === 0) missing += 1;
       else duplicates += c - 1;
     }
-    return { written: this.seq, processed: this.processed.length, missing, duplicates };
+    return { written: this.seq, processed: processed.length, missing, duplicates };
   }
 }
 
