@@ -35,6 +35,8 @@ export interface FetchedPartition {
   logStartOffset: number;
   /** approximate bytes of keys, values and headers */
   bytes: number;
+  /** the broker throttled this fetch (a quota): an empty answer says nothing about the log */
+  throttled: boolean;
 }
 
 export interface FetchPosition {
@@ -72,7 +74,7 @@ interface KafkajsPartitionData {
   messages: KafkajsMessage[];
 }
 interface KafkajsBroker {
-  fetch(request: unknown): Promise<{ responses: Array<{ topicName: string; partitions: KafkajsPartitionData[] }> }>;
+  fetch(request: unknown): Promise<{ throttleTime?: number; clientSideThrottleTime?: number; responses: Array<{ topicName: string; partitions: KafkajsPartitionData[] }> }>;
 }
 interface KafkajsCluster {
   connect(): Promise<void>;
@@ -138,7 +140,7 @@ export class PartitionReader {
    * One Fetch per leader broker (in parallel) for the given positions. Throws kafkajs' error for a partition
    * error (the caller refreshes metadata and retries; KafkaJSOffsetOutOfRange carries topic and partition).
    */
-  async fetch(positions: FetchPosition[], maxWaitMs = this.options.maxWaitMs): Promise<FetchedPartition[]> {
+  async fetch(positions: FetchPosition[], maxWaitMs = this.options.maxWaitMs, maxBytesPerPartition = this.options.maxBytesPerPartition): Promise<FetchedPartition[]> {
     if (positions.length === 0) return [];
     const newTopics = [...new Set(positions.map((p) => p.topic))].filter((t) => !this.knownTopics.has(t));
     if (newTopics.length > 0) {
@@ -176,20 +178,21 @@ export class PartitionReader {
           topic,
           partitions: list
             .filter((p) => p.topic === topic)
-            .map((p) => ({ partition: p.partition, fetchOffset: String(p.offset), maxBytes: this.options.maxBytesPerPartition })),
+            .map((p) => ({ partition: p.partition, fetchOffset: String(p.offset), maxBytes: maxBytesPerPartition })),
         }));
         const response = await broker.fetch({
           isolationLevel: this.options.readCommitted ? 1 : 0,
           maxWaitTime: maxWaitMs,
           minBytes: this.options.minBytes,
-          maxBytes: this.options.maxBytes,
+          maxBytes: Math.max(this.options.maxBytes, maxBytesPerPartition),
           topics,
         });
         const out: FetchedPartition[] = [];
+        const throttled = (response.throttleTime ?? 0) > 0 || (response.clientSideThrottleTime ?? 0) > 0;
         for (const { topicName, partitions } of response.responses) {
           for (const data of partitions) {
             const position = list.find((p) => p.topic === topicName && p.partition === data.partition) as FetchPosition;
-            out.push(this.toFetched(topicName, position.offset, data));
+            out.push({ ...this.toFetched(topicName, position.offset, data), throttled });
           }
         }
         return out;
@@ -198,7 +201,7 @@ export class PartitionReader {
     return results.flat();
   }
 
-  private toFetched(topic: string, fetchOffset: number, data: KafkajsPartitionData): FetchedPartition {
+  private toFetched(topic: string, fetchOffset: number, data: KafkajsPartitionData): Omit<FetchedPartition, 'throttled'> {
     // a compressed batch may start before the fetch offset: drop what precedes it
     const within = data.messages.filter((m) => Number(m.offset) >= fetchOffset);
     let next = fetchOffset;

@@ -277,7 +277,7 @@ export class Replicator {
       }
       if (this.finished()) break;
       try {
-        const fetched = await (prefetch ?? this.fetchRound());
+        const fetched = await this.unstick(await (prefetch ?? this.fetchRound()));
         prefetch = null;
         this.advanceFetchPositions(fetched);
         // read the next round while this one is written to the target
@@ -333,18 +333,43 @@ export class Replicator {
     return this.reader.fetch(positions);
   }
 
+  /**
+   * A partition that returned nothing although its log goes on: either its next batch is larger than the
+   * per-partition fetch size and another partition came first in the response (the broker then returns only
+   * part of it, which is dropped), or an empty batch left by compaction sits there. Fetching it alone makes
+   * the broker return the whole next batch, however large; if even that is empty, the offset holds no record.
+   */
+  private async unstick(fetched: FetchedPartition[]): Promise<FetchedPartition[]> {
+    const out: FetchedPartition[] = [];
+    for (const f of fetched) {
+      const state = this.partitions.get(partitionKey(f.topic, f.partition));
+      const stuck = state !== undefined && state.fetchNext === f.fetchOffset && f.next <= f.fetchOffset && f.fetchOffset < f.lastStableOffset;
+      if (!stuck) {
+        if (state) state.stuck = 0;
+        out.push(f);
+        continue;
+      }
+      state.stuck += 1;
+      const [alone] = await this.reader.fetch([{ topic: f.topic, partition: f.partition, offset: f.fetchOffset }], 100, Math.max(64 * 1024 * 1024, this.options.fetchMaxBytesPerPartition));
+      if (alone && alone.next > alone.fetchOffset) {
+        state.stuck = 0;
+        out.push(alone);
+      } else if (alone && !alone.throttled && state.stuck >= 3) {
+        // a lone, unthrottled fetch returns the whole next batch if there is one with records: this one has none
+        this.options.log.warn(`${f.topic}/${f.partition}: offset ${f.fetchOffset} holds no record (an empty batch left by compaction); stepping over it`);
+        out.push({ ...alone, next: f.fetchOffset + 1 });
+        state.stuck = 0;
+      } else out.push(f);
+    }
+    return out;
+  }
+
   private advanceFetchPositions(fetched: FetchedPartition[]): void {
     for (const f of fetched) {
       const state = this.partitions.get(partitionKey(f.topic, f.partition));
       if (!state || state.fetchNext !== f.fetchOffset) continue;
       state.end = f.lastStableOffset;
-      let next = Math.max(f.next, f.fetchOffset);
-      if (next === f.fetchOffset && f.fetchOffset < f.lastStableOffset) {
-        // nothing decodable although the log goes on (an empty batch left by compaction): step over it
-        state.stuck += 1;
-        if (state.stuck >= 20) next = f.fetchOffset + 1;
-      } else state.stuck = 0;
-      state.fetchNext = next;
+      state.fetchNext = Math.max(f.next, f.fetchOffset);
     }
   }
 
@@ -356,16 +381,26 @@ export class Replicator {
   private async writeRound(fetched: FetchedPartition[]): Promise<void> {
     const chunksByPartition: Chunk[][] = [];
     const moved: PartitionState[] = [];
+    let tooLarge: Error | undefined;
     for (const f of fetched) {
       const state = this.partitions.get(partitionKey(f.topic, f.partition));
       if (!state || state.storedNext !== f.fetchOffset) continue;
       // advanceFetchPositions already moved fetchNext past this round (markers, aborted records, empty batches)
-      const next = state.fetchNext;
-      if (f.records.length > 0) chunksByPartition.push(this.chunk(state, f.records, next));
+      let next = state.fetchNext;
+      let records = f.records;
+      const tooBig = records.findIndex((r) => recordSize(r) + BATCH_OVERHEAD > (this.targetMaxBytes.get(state.targetTopic) ?? 1_048_588));
+      if (tooBig >= 0) {
+        // copy and store everything before it, then stop: the record is never skipped
+        tooLarge ??= this.tooLargeRecord(state, records[tooBig] as RawRecord);
+        next = (records[tooBig] as RawRecord).offset;
+        records = records.slice(0, tooBig);
+      }
+      if (records.length > 0) chunksByPartition.push(this.chunk(state, records, next));
       if (next > state.storedNext) moved.push(state);
       state.pendingNext = next;
     }
     if (moved.length === 0) {
+      if (tooLarge) throw tooLarge;
       this.checkCaughtUp();
       return;
     }
@@ -441,7 +476,17 @@ export class Replicator {
         this.bytes += bytes;
       }
     }
+    if (tooLarge) throw tooLarge;
     this.checkCaughtUp();
+  }
+
+  private tooLargeRecord(state: PartitionState, r: RawRecord): Error {
+    const maxMessageBytes = this.targetMaxBytes.get(state.targetTopic) ?? 1_048_588;
+    return operationalError(
+      `record ${state.topic}/${state.partition} offset ${r.offset} is ${recordSize(r)} bytes; target topic ${state.targetTopic} accepts at most ${maxMessageBytes} bytes (max.message.bytes)`,
+      `raise max.message.bytes of ${state.targetTopic} on the target (mskctl never splits or drops records), then run the same command again: it continues at this record`,
+      'RECORD_TOO_LARGE',
+    );
   }
 
   /** Splits a partition's records into batches the target accepts. */
@@ -453,13 +498,6 @@ export class Replicator {
     let size = 0;
     for (const r of records) {
       const s = recordSize(r);
-      if (s + BATCH_OVERHEAD > maxMessageBytes) {
-        throw operationalError(
-          `record ${state.topic}/${state.partition} offset ${r.offset} is ${s} bytes; target topic ${state.targetTopic} accepts at most ${maxMessageBytes} bytes (max.message.bytes)`,
-          `raise max.message.bytes of ${state.targetTopic} on the target (mskctl never splits or drops records), then run the same command again`,
-          'RECORD_TOO_LARGE',
-        );
-      }
       if (current.length > 0 && size + s > limit) {
         chunks.push({ state, records: current, next: r.offset });
         current = [];
