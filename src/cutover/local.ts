@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseYamlDocument, readInputFile } from '../input/yaml.js';
 import { interrupted, usageError } from '../output/errors.js';
+import { redactString } from '../output/redact.js';
 import { stateFileOf, validatePlan, type CutoverPlan } from './plan.js';
 import type { Clock, HookRunner, StateStore } from './ports.js';
 
@@ -77,7 +78,8 @@ export function shellHookRunner(stderr: NodeJS.WritableStream = process.stderr):
       new Promise<void>((resolve, reject) => {
         const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         const prefix = (chunk: Buffer): void => {
-          for (const line of chunk.toString('utf8').split('\n')) if (line.length > 0) stderr.write(`  [hook] ${line}\n`);
+          // hooks print what they like: secrets in their output are masked like every other log line
+          for (const line of chunk.toString('utf8').split('\n')) if (line.length > 0) stderr.write(`  [hook] ${redactString(line)}\n`);
         };
         child.stdout.on('data', prefix);
         child.stderr.on('data', prefix);

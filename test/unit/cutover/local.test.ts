@@ -60,6 +60,13 @@ describe('hook runner', () => {
     expect(err.text()).toContain('  [hook] oops\n');
   });
 
+  it('masks secrets in hook output', async () => {
+    const err = collect();
+    await shellHookRunner(err.stream).run('echo "connecting to https://admin:hunter2-secret@broker:9096"', {}, 5000, new AbortController().signal);
+    expect(err.text()).toContain('[hook] connecting to https://admin:***@broker:9096');
+    expect(err.text()).not.toContain('hunter2-secret');
+  });
+
   it('rejects on a non-zero exit', async () => {
     await expect(shellHookRunner(collect().stream).run('exit 3', {}, 5000, new AbortController().signal)).rejects.toThrow('exit code 3');
   });
