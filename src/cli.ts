@@ -70,6 +70,7 @@ function replicationSideOptions(side: 'source' | 'target'): OptionSpec[] {
     { flags: `--${side}-profile <name>`, description: `AWS profile for IAM on the ${side}` },
     { flags: `--${side}-role-arn <arn>`, description: `IAM role to assume for the ${side}` },
     { flags: `--${side}-insecure-skip-verify`, description: `do not verify the ${side} brokers' TLS certificates (explicit opt-out)` },
+    { flags: `--${side}-no-tls`, description: `SCRAM without TLS (a SASL_PLAINTEXT listener of a self-managed ${side})` },
   ];
 }
 

@@ -86,6 +86,7 @@ async function kafkaFor(side: ResolvedSide, ctx: CommandContext<Options>): Promi
     certFile: side.certFile,
     keyFile: side.keyFile,
     insecureSkipVerify: side.insecureSkipVerify,
+    ...(side.noTls ? { ssl: false } : {}),
     region: side.region,
     tokenProvider,
     clientId: `mskctl-replicate-${side.side}`,

@@ -20,6 +20,8 @@ export interface SideOptions {
   profile?: string;
   roleArn?: string;
   insecureSkipVerify?: boolean;
+  /** SCRAM on a listener without TLS (SASL_PLAINTEXT, self-managed clusters only) */
+  noTls?: boolean;
 }
 
 export interface ResolvedSide {
@@ -41,6 +43,8 @@ export interface ResolvedSide {
   roleArn?: string;
   sessionName?: string;
   insecureSkipVerify: boolean;
+  /** TLS off for SCRAM (SASL_PLAINTEXT) */
+  noTls: boolean;
   /** MSK Serverless bootstrap (boot-….kafka-serverless.<region>.amazonaws.com) */
   serverless: boolean;
 }
@@ -74,6 +78,7 @@ export function sideOptions(options: Record<string, unknown>, side: Side): SideO
     profile: get('Profile') as string | undefined,
     roleArn: get('RoleArn') as string | undefined,
     insecureSkipVerify: get('InsecureSkipVerify') === true,
+    noTls: get('NoTls') === true,
   };
 }
 
@@ -108,8 +113,10 @@ export function resolveSide(side: Side, given: string | undefined, opts: SideOpt
     roleArn: opts.roleArn ?? context?.roleArn,
     sessionName: context?.sessionName,
     insecureSkipVerify: opts.insecureSkipVerify === true || context?.insecureSkipVerify === true,
+    noTls: opts.noTls === true,
     serverless,
   };
+  if (resolved.noTls && auth !== 'scram') throw usageError(`--${side}-no-tls applies to SCRAM only`, `${auth} ${auth === 'plaintext' ? 'has no TLS anyway' : 'always uses TLS'}`, 'USAGE');
   if (auth === 'scram') {
     resolved.username = opts.username ?? context?.username;
     const passwordEnv = opts.passwordEnv ?? context?.passwordEnv ?? `MSKCTL_${side.toUpperCase()}_PASSWORD`;

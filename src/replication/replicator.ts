@@ -217,8 +217,15 @@ export class Replicator {
     const { log, signal } = this.options;
     await registerCodecs();
     this.compression = await compressionType(this.options.compression);
-    await Promise.all([this.sourceAdmin.connect(), this.targetAdmin.connect()]);
     try {
+      await Promise.all([
+        this.sourceAdmin.connect().catch((error) => {
+          throw connectError('source', error);
+        }),
+        this.targetAdmin.connect().catch((error) => {
+          throw connectError('target', error);
+        }),
+      ]);
       await this.store.ensureTopics();
       // the transactional producer first: InitProducerId completes or aborts a previous instance's open
       // transaction, so the positions read next are final
@@ -427,7 +434,7 @@ export class Replicator {
         });
         for (const c of chunks) {
           const meta = result.find((m) => m.topicName === c.state.targetTopic && m.partition === c.state.partition);
-          if (!meta || meta.baseOffset === undefined) {
+          if (!meta || meta.baseOffset === undefined || !(Number(meta.baseOffset) >= 0)) {
             // kafkajs leaves out partitions its metadata does not know yet: nothing was written for this one
             this.producersStale = true;
             throw Object.assign(new Error(`the target did not acknowledge ${c.state.targetTopic}/${c.state.partition} (partition unknown to the producer's metadata)`), { retriable: true });
@@ -763,6 +770,10 @@ export class Replicator {
   static interruptedError(): Error {
     return interrupted('replication interrupted after a clean shutdown: positions stored on the target; run the same command to resume');
   }
+}
+
+function connectError(side: 'source' | 'target', error: unknown): Error {
+  return operationalError(`cannot connect to the ${side} cluster: ${errorMessage(error)}`, `check --${side} and its auth options (mskctl check diagnoses connectivity)`, 'KAFKA_CONNECT', error);
 }
 
 function isMessageTooLarge(error: unknown): boolean {
