@@ -86,6 +86,88 @@ const SIZE_OPTIONS: OptionSpec[] = [
   QUOTAS_OPTION,
 ];
 
+/** per-side connection options of `mskctl replicate`: --source-auth, --target-username, ... */
+function replicationSideOptions(side: 'source' | 'target'): OptionSpec[] {
+  return [
+    { flags: `--${side} <context|bootstrap>`, description: `the ${side} cluster: a context name or host:port[,host:port...]` },
+    { flags: `--${side}-auth <mode>`, description: `${side} authentication (default: the context's, iam for an MSK Serverless bootstrap, else plaintext)`, choices: ['plaintext', 'scram', 'tls', 'iam'] },
+    { flags: `--${side}-username <name>`, description: `SCRAM user name on the ${side}` },
+    { flags: `--${side}-password-env <var>`, description: `environment variable holding the ${side} SCRAM password (default MSKCTL_${side.toUpperCase()}_PASSWORD; never a flag value)` },
+    { flags: `--${side}-ca-file <pem>`, description: `CA bundle to verify the ${side} brokers` },
+    { flags: `--${side}-cert-file <pem>`, description: `client certificate for mutual TLS to the ${side}` },
+    { flags: `--${side}-key-file <pem>`, description: `client key for mutual TLS to the ${side}` },
+    { flags: `--${side}-region <region>`, description: `AWS region of the ${side} cluster (IAM tokens are signed for it)` },
+    { flags: `--${side}-profile <name>`, description: `AWS profile for IAM on the ${side}` },
+    { flags: `--${side}-role-arn <arn>`, description: `IAM role to assume for the ${side}` },
+    { flags: `--${side}-insecure-skip-verify`, description: `do not verify the ${side} brokers' TLS certificates (explicit opt-out)` },
+    { flags: `--${side}-no-tls`, description: `SCRAM without TLS (a SASL_PLAINTEXT listener of a self-managed ${side})` },
+  ];
+}
+
+const FLOW_ID_OPTION: OptionSpec = { flags: '--flow-id <id>', description: 'the flow: names its internal topics mskctl.<id>.positions and mskctl.<id>.offset-map on the target (default "default")' };
+const BOTH_SIDES: OptionSpec[] = [...replicationSideOptions('source'), ...replicationSideOptions('target'), FLOW_ID_OPTION];
+
+const REPLICATE_COMMAND: CommandSpec = {
+  name: 'replicate',
+  summary: 'MirrorMaker-style replication from a source cluster to a target, with positions and an exact offset map kept on the target',
+  examples: [
+    "mskctl replicate --source onprem --target 127.0.0.1:9092 --topics 'orders.*,payments' --flow-id orders --dry-run",
+    "mskctl replicate --source 10.0.0.5:9092 --target boot-abc.c2.kafka-serverless.eu-west-1.amazonaws.com:9098 --target-region eu-west-1 --topics 'orders.*' --flow-id orders --exactly-once",
+    'mskctl replicate --source onprem --target sls --topics orders --flow-id orders --until-caught-up --stats-json stats.json',
+  ],
+  options: [
+    ...BOTH_SIDES,
+    { flags: '--topics <regex>', description: 'source topics to replicate: regular expressions matched against the whole name (comma-separated or repeated)', repeatable: true },
+    { flags: '--exclude <regex>', description: 'topics to leave out (added to the defaults: internal, .replica, __*, mskctl.*, connect-*)', repeatable: true },
+    { flags: '--rename <policy>', description: 'target topic names: identity (same name) or prefix (<source-alias>.<topic>)', choices: ['identity', 'prefix'], defaultValue: 'identity' },
+    { flags: '--source-alias <alias>', description: 'prefix for --rename prefix (default "source")' },
+    { flags: '--target-kind <kind>', description: 'serverless limits target topic configs to what MSK Serverless accepts (default: detected from the bootstrap)', choices: ['kafka', 'serverless'] },
+    { flags: '--exactly-once', description: 'transactional target producer: records, offset map and positions in one transaction (target readers must use read_committed)', defaultValue: false },
+    { flags: '--compression <codec>', description: 'compression of the batches written to the target', choices: ['none', 'gzip', 'snappy', 'lz4', 'zstd'], defaultValue: 'none' },
+    { flags: '--dry-run', description: 'print the topic plan and exit; nothing is created', defaultValue: false },
+    { flags: '--until-caught-up', description: 'exit 0 once every partition is replicated to the source end offsets', defaultValue: false },
+    { flags: '--refresh <duration>', description: 'how often to look for new matching topics and partition growth (default 30s)' },
+    { flags: '--heartbeat <duration>', description: 'how often the flow writes its heartbeat and checks for a stop request (default 2s)' },
+    { flags: '--progress-interval <duration>', description: 'progress line interval on stderr (default 1s on a terminal, else 10s)' },
+    { flags: '--max-batch-bytes <size>', description: 'uncompressed bytes per batch written to the target, capped by the topic max.message.bytes (default 1MiB)' },
+    { flags: '--fetch-max-bytes <size>', description: 'bytes per source fetch request (default 8MiB)' },
+    { flags: '--fetch-max-partition-bytes <size>', description: 'bytes per partition per source fetch (default 1MiB)' },
+    { flags: '--metrics-port <port>', description: 'serve Prometheus metrics on this port (/metrics)' },
+    { flags: '--metrics-host <host>', description: 'address for --metrics-port (default 127.0.0.1)' },
+    { flags: '--stats-json <file>', description: 'write the final summary (records, bytes, duration, records/s, MB/s) to this file' },
+    { flags: '--emit-mm2 <dir>', description: 'write the equivalent MirrorMaker 2 configuration (mm2.properties, MSK Connect connector JSON) and exit' },
+  ],
+  load: () => import('./commands/replicate.js'),
+  subcommands: [
+    {
+      name: 'status',
+      summary: 'lag of a flow (source end offsets against replicated positions) and whether it runs, read from the target without running it',
+      examples: ['mskctl replicate status --source onprem --target sls --flow-id orders', 'mskctl replicate status --source onprem --target sls --flow-id orders --check'],
+      options: [...BOTH_SIDES, { flags: '--check', description: 'exit 1 when the lag is not zero', defaultValue: false }],
+      load: async () => ({ run: (await import('./commands/replicate.js')).status }),
+    },
+    {
+      name: 'translate',
+      summary: "translate consumer groups' committed source offsets to exact target offsets with the flow's offset map",
+      examples: ['mskctl replicate translate --source onprem --target sls --flow-id orders --group billing', 'mskctl replicate translate --source onprem --target sls --flow-id orders --group billing --group audit --output json'],
+      options: [...BOTH_SIDES, { flags: '--group <group>', description: 'consumer group on the source (comma-separated or repeated)', repeatable: true }],
+      load: async () => ({ run: (await import('./commands/replicate.js')).translate }),
+    },
+    {
+      name: 'stop',
+      summary: 'ask a running flow to drain to the current source end offsets, store its positions and exit 0',
+      examples: ['mskctl replicate stop --target sls --flow-id orders', 'mskctl replicate stop --target sls --flow-id orders --no-wait'],
+      options: [
+        ...replicationSideOptions('target'),
+        FLOW_ID_OPTION,
+        { flags: '--no-wait', description: 'return once the request is written, without waiting for the flow to stop' },
+        { flags: '--timeout <duration>', description: 'how long to wait for the flow to stop (default 2m)' },
+      ],
+      load: async () => ({ run: (await import('./commands/replicate.js')).stop }),
+    },
+  ],
+};
+
 export const COMMANDS: CommandSpec[] = [
   // one entry per command; handlers are loaded lazily with import()
   {
@@ -283,6 +365,7 @@ export const COMMANDS: CommandSpec[] = [
       },
     ],
   },
+  REPLICATE_COMMAND,
 ];
 
 function describeExamples(examples: string[]): string {

@@ -85,7 +85,8 @@ export async function run(argv: string[], io: RunIo = { stdout: process.stdout, 
     const handlerModule = await spec.load!();
     const ctx: CommandContext = {
       args: args as CommandContext['args'],
-      options: command.opts(),
+      // a parent command that has its own options (mskctl replicate) parses them even after the subcommand name
+      options: command.parent?.parent ? { ...command.parent.opts(), ...command.opts() } : command.opts(),
       global,
       log,
       signal: controller.signal,

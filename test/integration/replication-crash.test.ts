@@ -1,0 +1,231 @@
+/**
+ * Failure behaviour of `mskctl replicate` (the built binary): kill -9 at random moments, several times, with
+ * restarts (nothing lost; duplicates counted, zero with --exactly-once); SIGTERM (exit 130, no duplicate);
+ * `replicate stop` (drain, exit 0, status shows stopped); a target broker restart while replicating.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { Kafka } from 'kafkajs';
+import type { RawRecord } from '../../src/kafka/partition-reader.js';
+import { loadFlowMap } from '../../src/replication/translate.js';
+import { BIN, mskctl } from '../cli/run-cli.js';
+import { restartBroker } from '../kafka/restart.js';
+import { clients, createTopics, h, produce, readAll, recordShape, uniqueId, withAdmin } from './replication-support.js';
+
+const id = uniqueId();
+
+interface Run {
+  child: ChildProcess;
+  exit: Promise<number | null>;
+  stderr: () => string;
+}
+
+function startReplicate(args: string[]): Run {
+  const child = spawn(process.execPath, [BIN, 'replicate', '--source', h.source.plaintext, '--target', h.target.plaintext, ...args], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.on('data', () => undefined);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? null : code)));
+  return { child, exit, stderr: () => stderr };
+}
+
+/** a deterministic sequence of "random" delays, so a failure can be reproduced */
+function delays(seed: number, count: number, min: number, max: number): number[] {
+  let x = seed;
+  return Array.from({ length: count }, () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return min + (x % (max - min));
+  });
+}
+
+function valueOf(r: RawRecord): string {
+  return JSON.stringify(recordShape(r));
+}
+
+/** Every source record is on the target, in order of first appearance; returns the number of duplicates. */
+function assertNothingLost(src: Map<number, RawRecord[]>, tgt: Map<number, RawRecord[]>): number {
+  let duplicates = 0;
+  for (const [partition, records] of src) {
+    const copies = tgt.get(partition) ?? [];
+    // records carry a unique sequence number in their value (tombstones excepted): compare first appearances
+    const firstSeen: string[] = [];
+    const seen = new Set<string>();
+    for (const r of copies) {
+      const v = valueOf(r);
+      if (seen.has(v)) duplicates += 1;
+      else {
+        seen.add(v);
+        firstSeen.push(v);
+      }
+    }
+    const expected = [...new Set(records.map(valueOf))];
+    if (firstSeen.length !== expected.length) {
+      const missing = records.filter((r) => !seen.has(valueOf(r))).map((r) => r.offset);
+      console.log(`partition ${partition}: ${missing.length} source records missing on the target, source offsets ${missing.slice(0, 20).join(',')}`);
+    }
+    expect(firstSeen.length, `partition ${partition}: distinct records`).toBe(expected.length);
+    expect(firstSeen, `partition ${partition}: order`).toEqual(expected);
+    expect(expected.length, `partition ${partition}: test records are unique`).toBe(records.length);
+  }
+  return duplicates;
+}
+
+async function expectTranslationLosesNothing(flowId: string, target: Kafka, topic: string, src: Map<number, RawRecord[]>, tgt: Map<number, RawRecord[]>): Promise<void> {
+  const { map } = await withAdmin(target, (admin) => loadFlowMap(flowId, target, admin));
+  for (const [partition, records] of src) {
+    const copies = tgt.get(partition)!;
+    const targetIndex = new Map(copies.map((r, i) => [r.offset, i]));
+    const copyValues = copies.map(valueOf);
+    const lastIndex = new Map<string, number>();
+    copyValues.forEach((v, i) => lastIndex.set(v, i));
+    const sourceValues = records.map(valueOf);
+    // minLast[k]: the earliest "last copy" among source records k.. — reading from target index i delivers
+    // every one of them exactly when minLast[k] >= i
+    const minLast = new Array<number>(records.length + 1).fill(Number.MAX_SAFE_INTEGER);
+    for (let k = records.length - 1; k >= 0; k -= 1) minLast[k] = Math.min(minLast[k + 1]!, lastIndex.get(sourceValues[k]!) ?? -1);
+    for (let k = 0; k < records.length; k += 1) {
+      const c = records[k]!.offset;
+      const t = map.translate(topic, partition, c);
+      if (t.status !== 'exact') expect(t.status).toBe('exact');
+      const i = targetIndex.get(t.targetOffset!)!;
+      // the target record there is the source record at c, and everything after c follows it
+      if (copyValues[i] !== sourceValues[k]) expect(copyValues[i], `${topic}/${partition} source offset ${c}`).toBe(sourceValues[k]);
+      if (minLast[k]! < i) expect.fail(`${topic}/${partition}: records after source offset ${c} are missing after translated offset ${t.targetOffset}`);
+    }
+  }
+}
+
+async function killCycles(topic: string, flowId: string, extra: string[], source: Kafka): Promise<{ kills: number }> {
+  // more records arrive while the replicator is being killed
+  const background = produce(source, topic, 4, 5_000, { seqStart: 100_000, batch: 500 });
+  let kills = 0;
+  for (const delay of delays(id.charCodeAt(0) * 7919 + extra.length, 5, 700, 2_500)) {
+    const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--until-caught-up', '--heartbeat', '500ms', '--max-batch-bytes', '32KiB', '--fetch-max-partition-bytes', '256KiB', ...extra]);
+    const outcome = await Promise.race([run.exit.then(() => 'exited' as const), new Promise<'timer'>((r) => setTimeout(() => r('timer'), delay))]);
+    if (outcome === 'timer') {
+      run.child.kill('SIGKILL');
+      await run.exit;
+      kills += 1;
+    } else {
+      expect(await run.exit, run.stderr()).toBe(0);
+    }
+  }
+  await background;
+  const final = startReplicate(['--topics', topic, '--flow-id', flowId, '--until-caught-up', ...extra]);
+  expect(await final.exit, final.stderr()).toBe(0);
+  return { kills };
+}
+
+describe('kill -9 at random moments, restarted each time', () => {
+  it('at-least-once: every source record is on the target, in order; duplicates are counted; translation loses nothing', async () => {
+    const { source, target } = await clients();
+    const topic = `crash-${id}-alo`;
+    await createTopics(source, [{ topic, partitions: 4 }]);
+    await produce(source, topic, 4, 20_000);
+    const { kills } = await killCycles(topic, `crash-${id}-alo`, [], source);
+    const [src, tgt] = await Promise.all([readAll(source, topic), readAll(target, topic)]);
+    const duplicates = assertNothingLost(src, tgt);
+    const total = [...src.values()].reduce((n, r) => n + r.length, 0);
+    console.log(`at-least-once: ${kills} kill -9, ${total} source records, ${duplicates} duplicates on the target`);
+    expect(kills).toBeGreaterThanOrEqual(3);
+    await expectTranslationLosesNothing(`crash-${id}-alo`, target, topic, src, tgt);
+  });
+
+  it('--exactly-once: every source record exactly once for read_committed readers, offsets translate exactly', async () => {
+    const { source, target } = await clients();
+    const topic = `crash-${id}-eos`;
+    await createTopics(source, [{ topic, partitions: 4 }]);
+    await produce(source, topic, 4, 20_000);
+    const { kills } = await killCycles(topic, `crash-${id}-eos`, ['--exactly-once'], source);
+    const [src, tgt] = await Promise.all([readAll(source, topic), readAll(target, topic)]);
+    expect(assertNothingLost(src, tgt)).toBe(0);
+    for (const [partition, records] of src) expect(tgt.get(partition)!.length).toBe(records.length);
+    console.log(`exactly-once: ${kills} kill -9, ${[...src.values()].reduce((n, r) => n + r.length, 0)} source records, 0 duplicates`);
+    expect(kills).toBeGreaterThanOrEqual(3);
+    await expectTranslationLosesNothing(`crash-${id}-eos`, target, topic, src, tgt);
+  });
+});
+
+describe('clean stops', () => {
+  it('SIGTERM flushes, stores positions and exits 130; the next run continues without a duplicate', async () => {
+    const { source, target } = await clients();
+    const topic = `term-${id}`;
+    const flowId = `term-${id}`;
+    await createTopics(source, [{ topic, partitions: 3 }]);
+    await produce(source, topic, 3, 30_000);
+    const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--max-batch-bytes', '32KiB', '--fetch-max-partition-bytes', '128KiB']);
+    await new Promise((r) => setTimeout(r, 1_500));
+    run.child.kill('SIGTERM');
+    expect(await run.exit, run.stderr()).toBe(130);
+    expect(run.stderr()).toMatch(/interrupted/);
+    const partial = await readAll(target, topic);
+    const copiedBefore = [...partial.values()].reduce((n, r) => n + r.length, 0);
+    expect(copiedBefore).toBeGreaterThan(0);
+    const again = startReplicate(['--topics', topic, '--flow-id', flowId, '--until-caught-up']);
+    expect(await again.exit, again.stderr()).toBe(0);
+    const [src, tgt] = await Promise.all([readAll(source, topic), readAll(target, topic)]);
+    expect(assertNothingLost(src, tgt)).toBe(0);
+  });
+
+  it('`replicate stop` makes a running flow drain and exit 0; status shows it stopped', async () => {
+    const { source } = await clients();
+    const topic = `stop-${id}`;
+    const flowId = `stop-${id}`;
+    await createTopics(source, [{ topic, partitions: 2 }]);
+    await produce(source, topic, 2, 5_000);
+    const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--heartbeat', '500ms', '--metrics-port', '0']);
+    const statusArgs = ['replicate', 'status', '--source', h.source.plaintext, '--target', h.target.plaintext, '--flow-id', flowId, '--output', 'json'];
+    const deadline = Date.now() + 30_000;
+    let state = '';
+    while (Date.now() < deadline) {
+      const s = mskctl(statusArgs);
+      if (s.status === 0) state = (JSON.parse(s.stdout) as { state: string }).state;
+      if (state === 'running') break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(state).toBe('running');
+    // Prometheus metrics of the running flow
+    const url = /Prometheus metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(run.stderr())?.[1];
+    expect(url, run.stderr()).toBeDefined();
+    const metrics = await (await fetch(url!)).text();
+    expect(metrics).toMatch(new RegExp(`^mskctl_replicate_partitions\\{flow="${flowId}"\\} 2$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^mskctl_replicate_lag_records\\{flow="${flowId}",topic="${topic}",partition="0"\\} \\d+$`, 'm'));
+    // one process per flow: a second instance sees the live heartbeat and refuses (exit 3)
+    const second = startReplicate(['--topics', topic, '--flow-id', flowId, '--heartbeat', '500ms']);
+    expect(await second.exit, second.stderr()).toBe(3);
+    expect(second.stderr()).toMatch(/already runs: instance/);
+    const stop = mskctl(['replicate', 'stop', '--target', h.target.plaintext, '--flow-id', flowId, '--output', 'json', '--timeout', '60s']);
+    expect(stop.status, stop.stderr).toBe(0);
+    expect(JSON.parse(stop.stdout)).toMatchObject({ requested: true, state: 'stopped' });
+    expect(await run.exit, run.stderr()).toBe(0);
+    expect(run.stderr()).toMatch(/stop request/);
+    const after = JSON.parse(mskctl(statusArgs).stdout) as { state: string; lag: number; instances: Array<{ reason?: string }> };
+    expect(after).toMatchObject({ state: 'stopped', lag: 0 });
+    expect(after.instances[0]?.reason).toBe('stop-request');
+    // a stop request is for the replicators running when it was written: a new run ignores it
+    const next = startReplicate(['--topics', topic, '--flow-id', flowId, '--until-caught-up']);
+    expect(await next.exit, next.stderr()).toBe(0);
+    expect(next.stderr()).not.toMatch(/stop request/);
+  });
+});
+
+describe('target broker restart', () => {
+  it('replication resumes after the target broker restarts and nothing is lost', async () => {
+    const { source, target } = await clients();
+    const topic = `restart-${id}`;
+    await createTopics(source, [{ topic, partitions: 4 }]);
+    await produce(source, topic, 4, 25_000);
+    const run = startReplicate(['--topics', topic, '--flow-id', `restart-${id}`, '--until-caught-up', '--max-batch-bytes', '32KiB', '--fetch-max-partition-bytes', '128KiB']);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const restart = await restartBroker('target', { hard: true, downMs: 2_000 });
+    expect(restart.newPid).not.toBe(restart.oldPid);
+    expect(await run.exit, run.stderr()).toBe(0);
+    const [src, tgt] = await Promise.all([readAll(source, topic), readAll(target, topic)]);
+    if (process.env.MSKCTL_TEST_DEBUG) console.log(run.stderr());
+    const duplicates = assertNothingLost(src, tgt);
+    console.log(`target restart (down ${restart.unavailableMs} ms): ${duplicates} duplicates`);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSide } from '../../../src/replication/endpoints.js';
+import { mm2Files } from '../../../src/replication/mm2.js';
+
+describe('--emit-mm2', () => {
+  const source = resolveSide('source', 'k1:9096', { auth: 'scram', username: 'app', passwordEnv: 'SRC_PW' }, [], { SRC_PW: 'never-written' });
+  const target = resolveSide('target', 'boot-abc.c2.kafka-serverless.eu-west-1.amazonaws.com:9098', {}, [], {});
+  const files = mm2Files({ flowId: 'orders', source, target, topics: ['orders.*', 'payments'], exclude: ['.*\\.tmp'], rename: 'identity', sourceAlias: 'onprem', exactlyOnce: true });
+
+  it('mm2.properties: clusters, one direction, topics, identity policy, read_committed, per-side security', () => {
+    const props = files.find((f) => f.name === 'mm2.properties')!.content;
+    expect(props).toMatch(/^clusters = onprem, target$/m);
+    expect(props).toMatch(/^onprem->target.enabled = true$/m);
+    expect(props).toMatch(/^target->onprem.enabled = false$/m);
+    expect(props).toMatch(/^onprem->target.topics = orders\.\*, payments$/m);
+    expect(props).toMatch(/IdentityReplicationPolicy/);
+    expect(props).toMatch(/^onprem.consumer.isolation.level = read_committed$/m);
+    expect(props).toMatch(/^onprem.sasl.mechanism = SCRAM-SHA-512$/m);
+    expect(props).toMatch(/password="\$\{env:SRC_PW\}"/);
+    expect(props).toMatch(/^target.sasl.mechanism = AWS_MSK_IAM$/m);
+    expect(props).toMatch(/^target.exactly.once.source.support = enabled$/m);
+    expect(props).not.toMatch(/never-written/);
+  });
+
+  it('the MSK Connect request is valid JSON for MirrorSourceConnector with placeholders, no secrets', () => {
+    const json = files.find((f) => f.name === 'msk-connect-connector.json')!.content;
+    expect(json).not.toMatch(/never-written/);
+    const request = JSON.parse(json) as { connectorConfiguration: Record<string, string>; kafkaClusterClientAuthentication: { authenticationType: string } };
+    expect(request.connectorConfiguration['connector.class']).toBe('org.apache.kafka.connect.mirror.MirrorSourceConnector');
+    expect(request.connectorConfiguration.topics).toBe('orders.*, payments');
+    expect(request.connectorConfiguration['target.cluster.sasl.mechanism']).toBe('AWS_MSK_IAM');
+    expect(request.kafkaClusterClientAuthentication.authenticationType).toBe('IAM');
+  });
+});
