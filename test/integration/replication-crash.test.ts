@@ -98,25 +98,33 @@ async function expectTranslationLosesNothing(flowId: string, target: Kafka, topi
   }
 }
 
-async function killCycles(topic: string, flowId: string, extra: string[], source: Kafka): Promise<{ kills: number }> {
-  // more records arrive while the replicator is being killed
-  const background = produce(source, topic, 4, 5_000, { seqStart: 100_000, batch: 500 });
+async function killCycles(topic: string, flowId: string, extra: string[], source: Kafka): Promise<{ kills: number; midCopy: number }> {
   let kills = 0;
-  for (const delay of delays(id.charCodeAt(0) * 7919 + extra.length, 5, 700, 2_500)) {
-    const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--until-caught-up', '--heartbeat', '500ms', '--max-batch-bytes', '32KiB', '--fetch-max-partition-bytes', '256KiB', ...extra]);
-    const outcome = await Promise.race([run.exit.then(() => 'exited' as const), new Promise<'timer'>((r) => setTimeout(() => r('timer'), delay))]);
-    if (outcome === 'timer') {
-      run.child.kill('SIGKILL');
-      await run.exit;
-      kills += 1;
-    } else {
-      expect(await run.exit, run.stderr()).toBe(0);
+  let midCopy = 0;
+  let seq = 100_000;
+  // every cycle brings a fresh backlog; the replicator (without --until-caught-up it never ends by itself) is
+  // killed once its progress line shows records copied while lag remains, plus a random delay
+  for (const delay of delays(id.charCodeAt(0) * 7919 + extra.length, 5, 0, 400)) {
+    await produce(source, topic, 4, 5_000, { seqStart: seq, batch: 1_000 });
+    seq += 5_000;
+    const run = startReplicate(['--topics', topic, '--flow-id', flowId, '--heartbeat', '500ms', '--progress-interval', '100ms', '--max-batch-bytes', '32KiB', '--fetch-max-partition-bytes', '128KiB', ...extra]);
+    const deadline = Date.now() + 20_000;
+    let copying = false;
+    while (Date.now() < deadline && !copying) {
+      const last = [...run.stderr().matchAll(/replicate: ([\d,]+) records .* lag ([\d,]+) records/g)].at(-1);
+      copying = last !== undefined && Number(last[1]!.replace(/,/g, '')) > 0 && Number(last[2]!.replace(/,/g, '')) > 0;
+      if (!copying) await new Promise((r) => setTimeout(r, 20));
     }
+    if (copying) midCopy += 1;
+    await new Promise((r) => setTimeout(r, delay));
+    expect(run.child.exitCode, run.stderr()).toBe(null);
+    run.child.kill('SIGKILL');
+    await run.exit;
+    kills += 1;
   }
-  await background;
   const final = startReplicate(['--topics', topic, '--flow-id', flowId, '--until-caught-up', ...extra]);
   expect(await final.exit, final.stderr()).toBe(0);
-  return { kills };
+  return { kills, midCopy };
 }
 
 describe('kill -9 at random moments, restarted each time', () => {
@@ -124,13 +132,13 @@ describe('kill -9 at random moments, restarted each time', () => {
     const { source, target } = await clients();
     const topic = `crash-${id}-alo`;
     await createTopics(source, [{ topic, partitions: 4 }]);
-    await produce(source, topic, 4, 20_000);
-    const { kills } = await killCycles(topic, `crash-${id}-alo`, [], source);
+    await produce(source, topic, 4, 10_000);
+    const { kills, midCopy } = await killCycles(topic, `crash-${id}-alo`, [], source);
     const [src, tgt] = await Promise.all([readAll(source, topic), readAll(target, topic)]);
     const duplicates = assertNothingLost(src, tgt);
     const total = [...src.values()].reduce((n, r) => n + r.length, 0);
-    console.log(`at-least-once: ${kills} kill -9, ${total} source records, ${duplicates} duplicates on the target`);
-    expect(kills).toBeGreaterThanOrEqual(3);
+    console.log(`at-least-once: ${kills} kill -9 (${midCopy} while copying), ${total} source records, ${duplicates} duplicates on the target`);
+    expect(kills).toBe(5);
     await expectTranslationLosesNothing(`crash-${id}-alo`, target, topic, src, tgt);
   });
 
@@ -138,13 +146,13 @@ describe('kill -9 at random moments, restarted each time', () => {
     const { source, target } = await clients();
     const topic = `crash-${id}-eos`;
     await createTopics(source, [{ topic, partitions: 4 }]);
-    await produce(source, topic, 4, 20_000);
-    const { kills } = await killCycles(topic, `crash-${id}-eos`, ['--exactly-once'], source);
+    await produce(source, topic, 4, 10_000);
+    const { kills, midCopy } = await killCycles(topic, `crash-${id}-eos`, ['--exactly-once'], source);
     const [src, tgt] = await Promise.all([readAll(source, topic), readAll(target, topic)]);
     expect(assertNothingLost(src, tgt)).toBe(0);
     for (const [partition, records] of src) expect(tgt.get(partition)!.length).toBe(records.length);
-    console.log(`exactly-once: ${kills} kill -9, ${[...src.values()].reduce((n, r) => n + r.length, 0)} source records, 0 duplicates`);
-    expect(kills).toBeGreaterThanOrEqual(3);
+    console.log(`exactly-once: ${kills} kill -9 (${midCopy} while copying), ${[...src.values()].reduce((n, r) => n + r.length, 0)} source records, 0 duplicates`);
+    expect(kills).toBe(5);
     await expectTranslationLosesNothing(`crash-${id}-eos`, target, topic, src, tgt);
   });
 });
