@@ -16,7 +16,17 @@ const mavenModule = '../../.kafka/build/test/kafka/maven.js';
 
 export const KAFKA_VERSION = process.env.MSKCTL_KAFKA_VERSION || '3.9.2';
 
+/** Options as --kebab-case flags over `defaults` (their types); bad input: a message on stderr and exit 2. */
 export function parseArgs(argv, defaults) {
+  try {
+    return parseArgsOrThrow(argv, defaults);
+  } catch (error) {
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+function parseArgsOrThrow(argv, defaults) {
   const out = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

@@ -1,6 +1,7 @@
 // mskctl replicate against MirrorMaker 2 on the harness's two local clusters, one after the other, same data.
 //   npm run build && npm run kafka:build && npm run bench:replication -- [--records 1000000] [--sizes 1024,100]
 //     [--partitions 12] [--latency-rate 2000] [--latency-seconds 30] [--latency-size 1024] [--skip-latency]
+//     [--mm2-tasks N (default: the partition count)]; MirrorMaker 2's heap: MSKCTL_BENCH_MM2_HEAP (default 2g)
 // Throughput: the source topic is filled first; the clock starts when the replicator process is spawned and
 // stops when the target topic's end offsets sum to the record count (polled every 100 ms).
 // Latency: the replicator runs; records are produced at a fixed rate with their CreateTime; a consumer on the
@@ -39,8 +40,10 @@ const opts = parseArgs(process.argv.slice(2), {
   latencySeconds: 30,
   latencySize: 1024,
   skipLatency: false,
+  mm2Tasks: 0,
   timeoutSeconds: 900,
 });
+const mm2Tasks = opts.mm2Tasks > 0 ? opts.mm2Tasks : opts.partitions;
 const sizes = opts.sizes.split(',').map(Number);
 const tag = Date.now().toString(36);
 const root = projectRoot();
@@ -100,7 +103,7 @@ function mskctlReplicate(flow, topic, extra, logFile) {
 }
 
 function mm2Config(alias, topic, extra = {}) {
-  return mm2Properties({ sourceAlias: alias, targetAlias: 'tgt', sourceBrokers: S, targetBrokers: T, topics: topic, tasks: opts.partitions, extra });
+  return mm2Properties({ sourceAlias: alias, targetAlias: 'tgt', sourceBrokers: S, targetBrokers: T, topics: topic, tasks: mm2Tasks, extra });
 }
 
 for (const size of sizes) {
@@ -120,7 +123,7 @@ for (const size of sizes) {
   const mStats = JSON.parse(await readFile(statsFile, 'utf8'));
 
   const alias = `s${tag}${size}`;
-  log(`MirrorMaker 2 (heap ${MM2_HEAP}, tasks.max ${opts.partitions}): ${topic} → ${alias}.${topic}`);
+  log(`MirrorMaker 2 (heap ${MM2_HEAP}, tasks.max ${mm2Tasks}): ${topic} → ${alias}.${topic}`);
   const mm = await measureCopy('MirrorMaker 2', () => startMirrorMaker(join(workDir, `mm2-${size}`), mm2Config(alias, topic)), `${alias}.${topic}`, produced, true);
   results.throughput.push({ recordBytes: size, records: produced, bytes, mskctl: { ...m, stats: mStats }, mirrorMaker2: mm });
   log(`${size} B: mskctl ${m.seconds.toFixed(1)} s, ${m.peakRssMB.toFixed(0)} MB; MirrorMaker 2 ${mm.seconds.toFixed(1)} s, ${mm.peakRssMB.toFixed(0)} MB`);
@@ -246,7 +249,7 @@ for (const l of results.latency) {
 console.log(table(['measure', 'mskctl', 'MirrorMaker 2', 'mskctl / MM2'], rows));
 console.log(
   `Kafka ${results.machine.kafka} (two single-node KRaft clusters, broker heap 512 MiB), node ${results.machine.node}, ${results.machine.cpus} × ${results.machine.cpuModel}; ` +
-    `MirrorMaker 2 heap -Xms256m -Xmx${MM2_HEAP} (MSKCTL_BENCH_MM2_HEAP), tasks.max ${opts.partitions}; load average ${results.machine.loadavg.join(' ')} at start, ${results.machine.loadavgAfter.join(' ')} at the end`,
+    `MirrorMaker 2 heap -Xms256m -Xmx${MM2_HEAP} (MSKCTL_BENCH_MM2_HEAP), tasks.max ${mm2Tasks}; load average ${results.machine.loadavg.join(' ')} at start, ${results.machine.loadavgAfter.join(' ')} at the end`,
 );
 await mkdir(join(root, 'bench', 'results'), { recursive: true });
 const out = join(root, 'bench', 'results', `replication-${results.date.replace(/[:.]/g, '-')}.json`);
