@@ -9,6 +9,7 @@ import { createKafka } from '../../src/kafka/client.js';
 import { clusterPortFromAdmin } from '../../src/cutover/kafka-cluster.js';
 import type { ClusterPort } from '../../src/cutover/ports.js';
 import { harnessEndpoints } from '../kafka/harness.js';
+import { createTopicsReady } from '../kafka/topics.js';
 
 const h = harnessEndpoints();
 let kafka: Kafka;
@@ -21,7 +22,7 @@ beforeAll(async () => {
   kafka = await createKafka({ brokers: [h.target.plaintext], auth: 'plaintext' });
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  await createTopicsReady(admin, { topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   const producer = kafka.producer();
   await producer.connect();
   await producer.send({ topic, messages: Array.from({ length: 30 }, (_, i) => ({ partition: i % 3, value: `r${i}` })) });

@@ -12,6 +12,7 @@ import { createKafka } from '../../src/kafka/client.js';
 import { memoryLogger } from '../../src/output/log.js';
 import { harnessEndpoints } from '../kafka/harness.js';
 import { finished, waitFor, CutoverScenario } from './cutover-scenario.js';
+import { createTopicsReady } from '../kafka/topics.js';
 
 const h = harnessEndpoints();
 const id = randomUUID().slice(0, 8);
@@ -31,7 +32,7 @@ beforeAll(async () => {
   const kafka = await createKafka({ brokers: [h.source.plaintext], auth: 'plaintext' });
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await createTopicsReady(admin, { topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
   producer = kafka.producer();
   await producer.connect();
   await produce(300);

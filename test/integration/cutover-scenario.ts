@@ -13,6 +13,7 @@ import { createKafka } from '../../src/kafka/client.js';
 import { BIN, ROOT } from '../cli/run-cli.js';
 import { harnessEndpoints } from '../kafka/harness.js';
 import { parse as parseYaml } from 'yaml';
+import { createTopicsReady } from '../kafka/topics.js';
 
 const h = harnessEndpoints();
 const APPS = join(ROOT, 'test', 'integration', 'apps');
@@ -69,7 +70,7 @@ export class CutoverScenario {
     const kafka = await createKafka({ brokers: [this.source], auth: 'plaintext' });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: this.partitions }], waitForLeaders: true });
+    await createTopicsReady(admin, { topics: [{ topic: this.topic, numPartitions: this.partitions }], waitForLeaders: true });
     await admin.disconnect();
   }
 

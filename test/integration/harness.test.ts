@@ -10,6 +10,7 @@ import { createKafka, type KafkaClientOptions } from '../../src/kafka/client.js'
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
 import { harnessEndpoints, iamDenialReason, type ClusterEndpoints } from '../kafka/harness.js';
 import { craftToken, signTestToken, testTokenProvider } from '../kafka/iam-token.js';
+import { createTopicsReady } from '../kafka/topics.js';
 
 const h = harnessEndpoints();
 
@@ -53,7 +54,7 @@ async function roundTrip(kafka: Kafka, topic: string, group: string): Promise<st
   const admin = kafka.admin();
   opened.push(admin);
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsReady(admin, { topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   opened.push(producer);
   await producer.connect();
@@ -267,7 +268,7 @@ describe(`Kafka ${h.kafkaVersion} harness`, () => {
         const admin = (await createKafka(clientOptions(h.target, 'plaintext'))).admin();
         opened.push(admin);
         await admin.connect();
-        await admin.createTopics({ topics: [allowed, forbidden].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
+        await createTopicsReady(admin, { topics: [allowed, forbidden].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true });
 
         const restricted =
           kind === 'scram'

@@ -12,6 +12,7 @@ import kafkajs from 'kafkajs';
 import { createKafka } from '../../src/kafka/client.js';
 import { harnessEndpoints } from '../kafka/harness.js';
 import { testTokenProvider } from '../kafka/iam-token.js';
+import { createTopicsReady } from '../kafka/topics.js';
 
 const { CompressionTypes, ConfigResourceTypes } = kafkajs;
 const h = harnessEndpoints();
@@ -28,7 +29,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   closers.push(() => admin.disconnect());
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }], waitForLeaders: true });
+  await createTopicsReady(admin, { topics: [{ topic, numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] }], waitForLeaders: true });
 });
 
 afterAll(async () => {
@@ -125,7 +126,7 @@ describe(`kafkajs against Kafka ${h.kafkaVersion}`, () => {
 
   it('transactional producer: committed records visible, aborted ones not (read_committed)', async () => {
     const txTopic = `compat-tx-${id}`;
-    await admin.createTopics({ topics: [{ topic: txTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsReady(admin, { topics: [{ topic: txTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
     const producer = kafka.producer({ transactionalId: `compat-tx-${id}`, idempotent: true, maxInFlightRequests: 1 });
     closers.push(() => producer.disconnect());
     await producer.connect();
@@ -140,7 +141,7 @@ describe(`kafkajs against Kafka ${h.kafkaVersion}`, () => {
 
   it('create partitions, delete records, delete topics', async () => {
     const extra = `compat-extra-${id}`;
-    await admin.createTopics({ topics: [{ topic: extra, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsReady(admin, { topics: [{ topic: extra, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
     await admin.createPartitions({ topicPartitions: [{ topic: extra, count: 3 }] });
     expect((await admin.fetchTopicMetadata({ topics: [extra] })).topics[0]!.partitions).toHaveLength(3);
     const producer = kafka.producer();
@@ -188,7 +189,7 @@ describe(`kafkajs against Kafka ${h.kafkaVersion}`, () => {
     closers.push(() => producer.disconnect());
     await producer.connect();
     const reauthTopic = `compat-reauth-${id}`;
-    await admin.createTopics({ topics: [{ topic: reauthTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopicsReady(admin, { topics: [{ topic: reauthTopic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
     // keep sending until several re-authentications (beyond the first logins) (each asks the provider for a fresh token) have happened
     let sent = 0;
     const deadline = Date.now() + 60_000;

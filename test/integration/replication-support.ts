@@ -8,6 +8,7 @@ import { memoryLogger } from '../../src/output/log.js';
 import { Replicator, type ReplicatorOptions, type ReplicationSummary } from '../../src/replication/replicator.js';
 import { compileSelection } from '../../src/replication/topic-plan.js';
 import { harnessEndpoints } from '../kafka/harness.js';
+import { createTopicsReady } from '../kafka/topics.js';
 
 export const h = harnessEndpoints();
 
@@ -36,8 +37,7 @@ export async function withAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T
 
 export async function createTopics(kafka: Kafka, topics: Array<{ topic: string; partitions: number; configs?: Record<string, string> }>): Promise<void> {
   await withAdmin(kafka, (admin) =>
-    admin.createTopics({
-      waitForLeaders: true,
+    createTopicsReady(admin, {
       topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.partitions, configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })) })),
     }),
   );
