@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -241,6 +241,17 @@ function isOurBroker(pid: number, runDir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Processes whose command line names a file under runDir (our brokers, including restarted ones). */
+function pidsRunningFrom(runDir: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => /^\d+$/.test(e) && Number(e) !== process.pid).map(Number).filter((pid) => isOurBroker(pid, runDir));
 }
 
 function isAlive(pid: number): boolean {
@@ -576,7 +587,11 @@ async function removeStaleRunDirs(kafkaDir: string): Promise<void> {
   await Promise.all(
     entries.map(async (entry) => {
       const match = /^run-.+-(\d+)$/.exec(entry);
-      if (match && !isAlive(Number(match[1]))) await rm(join(kafkaDir, entry), { recursive: true, force: true });
+      if (!match || isAlive(Number(match[1]))) return;
+      const dir = join(kafkaDir, entry);
+      await Promise.all(pidsRunningFrom(dir).map((pid) => stopChild(pid, 5000)));
+      // only old logs and data: a directory that cannot be removed now is left for the next start
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
     }),
   );
 }
@@ -697,6 +712,9 @@ export async function startHarness(options: StartOptions = {}): Promise<Harness>
   // the run directory (with the broker logs) stays until the next start removes it
   const stop = async (): Promise<void> => {
     await Promise.all(pids.map((pid) => stopChild(pid)));
+    // a broker restarted by a test (restart.ts) has a pid this list never saw: stop whatever still runs from runDir,
+    // so the next run never races a broker that is still writing into the directory it cleans up
+    await Promise.all(pidsRunningFrom(runDir).map((pid) => stopChild(pid)));
     for (const pid of pids) ownedPids.delete(pid);
     if (options.detached) await rm(stateFile(root, version), { force: true });
   };
