@@ -18,12 +18,7 @@ afterEach(async () => {
 async function prepare(): Promise<CutoverScenario> {
   const s = new CutoverScenario();
   scenarios.push(s);
-  await s.createTopic();
-  await s.startApp('producer', 'source');
-  await s.startApp('consumer', 'source');
-  s.startReplication();
-  // the flow copies and the consumer processes on the source for a while
-  await waitFor('records processed on the source', () => (s.lines('processed').length >= 100 ? true : undefined), 60_000);
+  await s.startOnSource(100);
   // lag 0 at one instant is unlikely while the producer writes 60 records/s: allow a little
   await s.writePlan(['--max-lag', '50']);
   return s;

@@ -16,11 +16,7 @@ afterEach(async () => {
 async function prepare(): Promise<CutoverScenario> {
   const s = new CutoverScenario();
   scenarios.push(s);
-  await s.createTopic();
-  await s.startApp('producer', 'source');
-  await s.startApp('consumer', 'source');
-  s.startReplication();
-  await waitFor('records processed on the source', () => (s.lines('processed').length >= 60 ? true : undefined), 60_000);
+  await s.startOnSource(60);
   return s;
 }
 

@@ -66,6 +66,16 @@ export class CutoverScenario {
     return join(this.dir, name);
   }
 
+  /** The situation every cutover test starts from: the topic, the producer and consumer apps on the source, the flow replicating. */
+  async startOnSource(minProcessed: number): Promise<void> {
+    await this.createTopic();
+    await this.startApp('producer', 'source');
+    await this.startApp('consumer', 'source');
+    this.startReplication();
+    // the flow copies and the consumer processes on the source for a while
+    await waitFor('records processed on the source', () => (this.lines('processed').length >= minProcessed ? true : undefined), 60_000);
+  }
+
   async createTopic(): Promise<void> {
     const kafka = await createKafka({ brokers: [this.source], auth: 'plaintext' });
     const admin = kafka.admin();
