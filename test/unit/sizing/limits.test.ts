@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyOverrides, defaultLimits, figureKey, listFigures, loadLimits, MIB, GIB } from '../../../src/sizing/limits.js';
 import { parseYamlDocument } from '../../../src/input/yaml.js';
-import { MskctlError } from '../../../src/output/errors.js';
+import { inputFailure } from '../input-failure.js';
 
 function override(text: string) {
   return applyOverrides(parseYamlDocument(text, 'q.yaml'));
 }
 
-function inputFailure(fn: () => unknown): MskctlError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MskctlError);
-    expect((error as MskctlError).exitCode).toBe(2);
-    return error as MskctlError;
-  }
-  throw new Error('expected an input error');
-}
 
 describe('the built-in limits', () => {
   const limits = defaultLimits();

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlDocument } from '../../../src/input/yaml.js';
-import { MskctlError } from '../../../src/output/errors.js';
 import {
   deriveFigures,
   egressOf,
@@ -12,19 +11,10 @@ import {
   workloadsFromDocument,
   type Workload,
 } from '../../../src/sizing/workload.js';
+import { inputFailure } from '../input-failure.js';
 
 const read = (text: string, file = 'w.yaml') => workloadsFromDocument(parseYamlDocument(text, file));
 
-function inputFailure(fn: () => unknown): MskctlError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MskctlError);
-    expect((error as MskctlError).exitCode).toBe(2);
-    return error as MskctlError;
-  }
-  throw new Error('expected an input error');
-}
 
 const BASE = ['rate: 1000/s', 'avgSize: 15KB', 'consumerGroups: 1', 'topics: 10', 'partitionsPerTopic: 5', 'retention: 168h'];
 /** one workload at the top level, with `extra` lines appended (they override BASE keys of the same name) */
