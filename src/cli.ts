@@ -128,6 +128,7 @@ const REPLICATE_COMMAND: CommandSpec = {
     { flags: '--until-caught-up', description: 'exit 0 once every partition is replicated to the source end offsets', defaultValue: false },
     { flags: '--refresh <duration>', description: 'how often to look for new matching topics and partition growth (default 30s)' },
     { flags: '--heartbeat <duration>', description: 'how often the flow writes its heartbeat and checks for a stop request (default 2s)' },
+    { flags: '--session-timeout <duration>', description: 'processes of one --flow-id share its partitions; one silent this long loses its partitions to the others (default 10s)' },
     { flags: '--progress-interval <duration>', description: 'progress line interval on stderr (default 1s on a terminal, else 10s)' },
     { flags: '--max-batch-bytes <size>', description: 'uncompressed bytes per batch written to the target, capped by the topic max.message.bytes (default 1MiB)' },
     { flags: '--fetch-max-bytes <size>', description: 'bytes per source fetch request (default 8MiB)' },

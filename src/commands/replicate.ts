@@ -139,6 +139,8 @@ export async function run(ctx: CommandContext<Options>): Promise<CommandResult<a
   if (!TARGET_COMPRESSIONS.includes(compression)) throw inputError({ path: '--compression' }, `found ${JSON.stringify(compression)}`, TARGET_COMPRESSIONS.join(', '));
   const refreshMs = durationMs(o, 'refresh', '--refresh', 30_000);
   const heartbeatMs = durationMs(o, 'heartbeat', '--heartbeat', 2_000);
+  const sessionTimeoutMs = durationMs(o, 'sessionTimeout', '--session-timeout', 10_000);
+  if (sessionTimeoutMs < 1_000 || sessionTimeoutMs > 1_800_000) throw inputError({ path: '--session-timeout' }, `found ${str(o, 'sessionTimeout')}`, 'a duration from 1s to 30m (brokers accept 6s to 30m by default: group.min/max.session.timeout.ms)');
   const progressMs = durationMs(o, 'progressInterval', '--progress-interval', ctx.log.live ? 1_000 : 10_000);
   const maxBatchBytes = sizeBytes(o, 'maxBatchBytes', '--max-batch-bytes', 1024 * 1024);
   const metricsPort = str(o, 'metricsPort');
@@ -167,6 +169,7 @@ export async function run(ctx: CommandContext<Options>): Promise<CommandResult<a
     compression,
     refreshMs,
     heartbeatMs,
+    sessionTimeoutMs,
     untilCaughtUp: o.untilCaughtUp === true,
     maxBatchBytes,
     fetchMaxBytes: sizeBytes(o, 'fetchMaxBytes', '--fetch-max-bytes', 8 * 1024 * 1024),
@@ -288,10 +291,12 @@ export async function status(ctx: CommandContext<Options>): Promise<CommandResul
 
 function statusTable(d: FlowStatus, options: RenderOptions): string {
   const latest = d.instances[0];
+  const alive = d.instances.filter((i) => i.alive);
   const head = formatKeyValue(
     [
       ['flow', d.flowId],
       ['state', d.state + (latest ? ` (instance ${latest.instance} on ${latest.host} pid ${latest.pid}, last heartbeat ${latest.ageSeconds} s ago${latest.reason ? `, ${latest.reason}` : ''})` : '')],
+      ['processes', alive.length === 0 ? 'none alive' : alive.map((i) => `${i.instance} on ${i.host} pid ${i.pid}: ${i.partitions ?? '?'} partitions`).join('; ')],
       ['lag', `${formatNumber(d.lag, 0)} records${d.caughtUp ? ' (caught up)' : ''}`],
       ['stop request', d.stopRequest ? `${d.stopRequest.at} by ${d.stopRequest.by}` : '-'],
     ],

@@ -12,7 +12,7 @@ import { resolveSide, type Side } from '../replication/endpoints.js';
 import type { Logger } from '../output/log.js';
 import { PartitionReader, readTopicToEnd } from '../kafka/partition-reader.js';
 import { FlowStore } from '../replication/flow-store.js';
-import { decodeOffsetMapEntry, FlowOffsetMap } from '../replication/offset-map.js';
+import { FlowOffsetMap } from '../replication/offset-map.js';
 import type { FlowSnapshot } from '../replication/positions.js';
 import { readFlowStatus, requestStop, type FlowStatus } from '../replication/status.js';
 import type { CutoverPlan } from './plan.js';
@@ -101,7 +101,7 @@ class IncrementalOffsetMap {
         }
         await readTopicToEnd(this.reader, this.topic, [{ partition: 0, start: this.readUpTo, end }], (_p, record) => {
           if (record.key === null || record.value === null) return;
-          this.map.add(decodeOffsetMapEntry(record.key.toString('utf8'), record.value.toString('utf8')));
+          this.map.apply(record.key.toString('utf8'), record.value.toString('utf8'));
         });
         this.readUpTo = end;
       }

@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
 import { operationalError } from '../output/errors.js';
+import { privateClusterFactory } from './kafkajs-cluster.js';
 
 export interface RawRecord {
   offset: number;
@@ -89,15 +90,6 @@ type FilterAborted = (args: { messages: KafkajsMessage[]; abortedTransactions: K
 
 const require = createRequire(import.meta.url);
 
-function privateClusterFactory(kafka: Kafka): (options: Record<string, unknown>) => KafkajsCluster {
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  const factory = symbol === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[symbol];
-  if (typeof factory !== 'function') {
-    throw operationalError('this kafkajs version does not expose the cluster factory mskctl reads partitions with', 'install kafkajs 2.2.4 (package-lock.json pins it)', 'KAFKAJS_UNSUPPORTED');
-  }
-  return factory as (options: Record<string, unknown>) => KafkajsCluster;
-}
-
 export function isOffsetOutOfRange(error: unknown): error is Error & { topic: string; partition: number } {
   return error instanceof Error && error.name === 'KafkaJSOffsetOutOfRange';
 }
@@ -117,7 +109,7 @@ export class PartitionReader {
       minBytes: options.minBytes ?? 1,
     };
     const isolationLevel = this.options.readCommitted ? 1 : 0;
-    this.cluster = privateClusterFactory(kafka)({ allowAutoTopicCreation: false, isolationLevel, metadataMaxAge: 60_000 });
+    this.cluster = privateClusterFactory<KafkajsCluster>(kafka)({ allowAutoTopicCreation: false, isolationLevel, metadataMaxAge: 60_000 });
     this.filterAborted = require('kafkajs/src/consumer/filterAbortedMessages.js') as FilterAborted;
   }
 

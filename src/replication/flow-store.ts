@@ -7,8 +7,9 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { operationalError } from '../output/errors.js';
+import type { Logger } from '../output/log.js';
 import { PartitionReader, readTopicToEnd } from '../kafka/partition-reader.js';
-import { decodeOffsetMapEntry, FlowOffsetMap } from './offset-map.js';
+import { FlowOffsetMap } from './offset-map.js';
 import { applyPositionsRecord, emptySnapshot, encodeStopRequest, type FlowSnapshot, type StopRequest } from './positions.js';
 import { flowTopics } from './topic-plan.js';
 
@@ -77,13 +78,40 @@ export class FlowStore {
     return { exists: true, end: Number(p0?.offset ?? 0) };
   }
 
-  /** The flow's positions, heartbeats and latest stop request, read to the current end. */
-  async readSnapshot(from = 0): Promise<{ snapshot: FlowSnapshot; end: number; exists: boolean }> {
+  /**
+   * The flow's positions, heartbeats and latest stop request, read to the current end. `settled`: first wait
+   * until every transaction already written to the positions topic has ended. A transaction's commit returns
+   * before its markers reach the partition, so a process taking over partitions right after their previous
+   * owner committed would otherwise read the owner's second-to-last positions and copy a range twice.
+   */
+  async readSnapshot(from = 0, options: { settled?: boolean; log?: Logger } = {}): Promise<{ snapshot: FlowSnapshot; end: number; exists: boolean }> {
     const state = await this.topicState(this.topics.positions);
     const snapshot = emptySnapshot();
     if (!state.exists) return { snapshot, end: 0, exists: false };
-    await this.readPositionsInto(snapshot, from, state.end);
-    return { snapshot, end: state.end, exists: true };
+    const end = options.settled ? await this.settledEnd(this.topics.positions, state.end, options.log) : state.end;
+    await this.readPositionsInto(snapshot, from, end);
+    return { snapshot, end, exists: true };
+  }
+
+  /** Waits until the last stable offset reaches the high watermark of this moment; returns it. */
+  private async settledEnd(topic: string, stable: number, log?: Logger): Promise<number> {
+    await this.ensureReader();
+    const look = async (at: number) => (await this.reader.fetch([{ topic, partition: 0, offset: at }], 0, 1024)).find((f) => f.partition === 0);
+    const first = await look(stable);
+    if (!first) return stable;
+    const target = first.highWatermark;
+    let lso = first.lastStableOffset;
+    const started = Date.now();
+    let told = false;
+    while (lso < target) {
+      if (!told && Date.now() - started > 5_000) {
+        told = true;
+        log?.info(`replicate: waiting for an open transaction on ${topic} to end (a process stopped inside one: it ends within the transaction timeout, 60 s)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      lso = (await look(lso))?.lastStableOffset ?? target;
+    }
+    return lso;
   }
 
   /** Applies positions records in [from, end) to a snapshot. */
@@ -105,7 +133,7 @@ export class FlowStore {
       await this.ensureReader();
       await readTopicToEnd(this.reader, this.topics.offsetMap, [{ partition: 0, start: 0, end: state.end }], (_p, record) => {
         if (record.key === null || record.value === null) return;
-        map.add(decodeOffsetMapEntry(record.key.toString('utf8'), record.value.toString('utf8')));
+        map.apply(record.key.toString('utf8'), record.value.toString('utf8'));
         entries += 1;
       });
     }

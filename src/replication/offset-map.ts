@@ -12,6 +12,13 @@
  * record exactly once. When a range was replicated more than once (an at-least-once restart replays from
  * the last stored position), the LATEST copy wins, so a moved consumer reads no duplicates and loses nothing.
  *
+ * Scale-out: several processes share a flow's partitions (src/replication/assignment.ts). A process that takes
+ * a partition first writes a CLAIM to the map (`{"v":1,"claim":<instance>,"n","tn","tt"}` under the partition's
+ * key), and every entry names the process that wrote it (`"o"`). An entry from any other process than the latest
+ * claimant is a late write of a process that lost the partition without knowing it yet (stalled past its group
+ * session): it is ignored, so it cannot truncate the new owner's newer ranges. The records it wrote stay on the
+ * target (duplicates); the claimant re-copies from its claimed position, so nothing is lost.
+ *
  * Pure: no Kafka imports; the replicator and `replicate translate` feed it decoded records.
  */
 
@@ -30,7 +37,22 @@ export interface OffsetMapEntry {
   runs: number[];
   /** the next source offset to read after this chunk (> last source offset; skips trailing gaps) */
   next: number;
+  /** the replicator instance that wrote it (absent in maps written before scale-out) */
+  owner?: string;
 }
+
+/** A process took a partition: from here on, only its entries count. n/tn: the position it starts from. */
+export interface OffsetMapClaim {
+  topic: string;
+  partition: number;
+  targetTopic: string;
+  owner: string;
+  next: number;
+  /** target offset where its first record will land (the target partition's end when it claimed) */
+  targetNext: number | null;
+}
+
+export type OffsetMapRecord = { kind: 'entry'; entry: OffsetMapEntry } | { kind: 'claim'; claim: OffsetMapClaim };
 
 /** Builds an entry from the source offsets of one produced chunk (ascending, as carried). */
 export function entryFromOffsets(
@@ -98,7 +120,14 @@ export function parsePartitionKey(key: string): { topic: string; partition: numb
 export function encodeOffsetMapEntry(entry: OffsetMapEntry): { key: string; value: string } {
   return {
     key: partitionKey(entry.topic, entry.partition),
-    value: JSON.stringify({ v: OFFSET_MAP_VERSION, tt: entry.targetTopic, t: entry.targetBase, s: entry.sourceFirst, r: entry.runs, n: entry.next }),
+    value: JSON.stringify({ v: OFFSET_MAP_VERSION, tt: entry.targetTopic, t: entry.targetBase, s: entry.sourceFirst, r: entry.runs, n: entry.next, ...(entry.owner === undefined ? {} : { o: entry.owner }) }),
+  };
+}
+
+export function encodeOffsetMapClaim(claim: OffsetMapClaim): { key: string; value: string } {
+  return {
+    key: partitionKey(claim.topic, claim.partition),
+    value: JSON.stringify({ v: OFFSET_MAP_VERSION, claim: claim.owner, tt: claim.targetTopic, n: claim.next, tn: claim.targetNext }),
   };
 }
 
@@ -106,8 +135,8 @@ function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** Decodes a map record; throws with the reason when the record is not a valid entry. */
-export function decodeOffsetMapEntry(key: string, value: string): OffsetMapEntry {
+/** Decodes a map record (an entry or a claim); throws with the reason when it is neither. */
+export function decodeOffsetMapRecord(key: string, value: string): OffsetMapRecord {
   const where = parsePartitionKey(key);
   if (!where) throw new Error(`offset-map key ${JSON.stringify(key)} is not "topic/partition"`);
   let raw: unknown;
@@ -118,19 +147,35 @@ export function decodeOffsetMapEntry(key: string, value: string): OffsetMapEntry
   }
   const v = raw as Record<string, unknown>;
   if (v.v !== OFFSET_MAP_VERSION) throw new Error(`offset-map value for ${key} has unknown version ${JSON.stringify(v.v)}`);
+  if (v.claim !== undefined) {
+    if (typeof v.claim !== 'string' || typeof v.tt !== 'string' || !isNonNegativeInteger(v.n) || !(v.tn === null || isNonNegativeInteger(v.tn))) {
+      throw new Error(`offset-map claim for ${key} is malformed: ${value.slice(0, 200)}`);
+    }
+    return { kind: 'claim', claim: { topic: where.topic, partition: where.partition, targetTopic: v.tt, owner: v.claim, next: v.n, targetNext: v.tn as number | null } };
+  }
   const runs = v.r;
   if (
     typeof v.tt !== 'string' ||
     !isNonNegativeInteger(v.t) ||
     !isNonNegativeInteger(v.s) ||
     !isNonNegativeInteger(v.n) ||
+    !(v.o === undefined || typeof v.o === 'string') ||
     !Array.isArray(runs) ||
     runs.length % 2 !== 1 ||
     !runs.every((n, i) => isNonNegativeInteger(n) && (i % 2 === 1 || n > 0))
   ) {
     throw new Error(`offset-map value for ${key} is malformed: ${value.slice(0, 200)}`);
   }
-  return { topic: where.topic, partition: where.partition, targetTopic: v.tt, targetBase: v.t, sourceFirst: v.s, runs: runs as number[], next: v.n };
+  const entry: OffsetMapEntry = { topic: where.topic, partition: where.partition, targetTopic: v.tt, targetBase: v.t, sourceFirst: v.s, runs: runs as number[], next: v.n };
+  if (typeof v.o === 'string') entry.owner = v.o;
+  return { kind: 'entry', entry };
+}
+
+/** Decodes a map record that must be an entry. */
+export function decodeOffsetMapEntry(key: string, value: string): OffsetMapEntry {
+  const record = decodeOffsetMapRecord(key, value);
+  if (record.kind !== 'entry') throw new Error(`offset-map value for ${key} is a claim, not an entry`);
+  return record.entry;
 }
 
 /** A contiguous stretch: n records with source offsets s..s+n-1 at target offsets t..t+n-1. */
@@ -168,9 +213,27 @@ export class PartitionOffsetMap {
   private nextSource: number | null = null;
   private nextTarget: number | null = null;
   targetTopic: string | null = null;
+  /** the latest claimant: entries of other writers that come after its claim are ignored */
+  owner: string | null = null;
+  /** entries ignored as late writes of a previous owner */
+  ignoredEntries = 0;
 
-  /** Adds a chunk. A chunk starting at or before already-mapped source offsets supersedes them (replay after restart). */
+  /** A process took the partition at `next` (its first entry will supersede from there). */
+  claim(claim: OffsetMapClaim): void {
+    this.owner = claim.owner;
+    this.targetTopic = claim.targetTopic;
+    this.advance(claim.next, claim.targetNext);
+  }
+
+  /**
+   * Adds a chunk. A chunk starting at or before already-mapped source offsets supersedes them (replay after
+   * restart). A chunk written by another process than the latest claimant is ignored (see the file comment).
+   */
   add(entry: OffsetMapEntry): void {
+    if (entry.owner !== undefined && this.owner !== null && entry.owner !== this.owner) {
+      this.ignoredEntries += 1;
+      return;
+    }
     this.targetTopic = entry.targetTopic;
     this.truncateFrom(entry.sourceFirst);
     let source = entry.sourceFirst;
@@ -268,6 +331,13 @@ export class FlowOffsetMap {
 
   add(entry: OffsetMapEntry): void {
     this.of(entry.topic, entry.partition).add(entry);
+  }
+
+  /** Applies one record of the map topic, in topic order. */
+  apply(key: string, value: string): void {
+    const record = decodeOffsetMapRecord(key, value);
+    if (record.kind === 'entry') this.add(record.entry);
+    else this.of(record.claim.topic, record.claim.partition).claim(record.claim);
   }
 
   advance(topic: string, partition: number, nextSource: number, nextTarget: number | null): void {

@@ -7,6 +7,10 @@
  *   key "!heartbeat/<instance>"      → a running replicator's liveness (state running|stopping|stopped).
  *   key "!stop"                      → a stop request (`mskctl replicate stop`); replicators started before it
  *                                       drain, store their positions and exit 0.
+ *   key "!claim/<topic>/<partition>" → the process that owns the partition now, and the position it started
+ *                                       from. A position written by any other process after the claim is a
+ *                                       late write of a previous owner (see offset-map.ts) and is ignored; the
+ *                                       claim's position stands until the claimant stores its own.
  *
  * Topic names cannot contain "!" or "/", so the key spaces cannot collide. Pure: encode/decode only.
  */
@@ -24,6 +28,16 @@ export interface Position {
   targetNext: number | null;
   /** epoch ms */
   at: number;
+  /** the replicator instance that wrote it (absent before scale-out) */
+  owner?: string;
+}
+
+export interface Claim {
+  topic: string;
+  partition: number;
+  owner: string;
+  /** the position the owner started from */
+  position: Position;
 }
 
 export type FlowState = 'running' | 'stopping' | 'stopped';
@@ -40,6 +54,10 @@ export interface Heartbeat {
   /** why it stopped: stop-request, caught-up, signal, error */
   reason?: string;
   exactlyOnce: boolean;
+  /** replication group generation, slot (transactional id suffix) and partitions owned, when known */
+  generation?: number;
+  slot?: number;
+  partitions?: number;
 }
 
 export interface StopRequest {
@@ -52,17 +70,23 @@ export type PositionsRecord =
   | { kind: 'position'; position: Position }
   | { kind: 'heartbeat'; heartbeat: Heartbeat }
   | { kind: 'stop'; stop: StopRequest }
+  | { kind: 'claim'; claim: Claim }
   /** a tombstone or a record of a newer version: ignored */
   | { kind: 'ignored'; key: string };
 
 const HEARTBEAT_PREFIX = '!heartbeat/';
+const CLAIM_PREFIX = '!claim/';
 export const STOP_KEY = '!stop';
 
 export function encodePosition(p: Position): { key: string; value: string } {
   return {
     key: partitionKey(p.topic, p.partition),
-    value: JSON.stringify({ v: POSITIONS_VERSION, n: p.next, tt: p.targetTopic, tn: p.targetNext, at: p.at }),
+    value: JSON.stringify({ v: POSITIONS_VERSION, n: p.next, tt: p.targetTopic, tn: p.targetNext, at: p.at, ...(p.owner === undefined ? {} : { o: p.owner }) }),
   };
+}
+
+export function encodeClaim(position: Position & { owner: string }): { key: string; value: string } {
+  return { key: CLAIM_PREFIX + partitionKey(position.topic, position.partition), value: encodePosition(position).value };
 }
 
 export function encodeHeartbeat(h: Heartbeat): { key: string; value: string } {
@@ -108,36 +132,57 @@ export function decodePositionsRecord(key: string, value: string | null): Positi
         pid: typeof raw.pid === 'number' ? raw.pid : 0,
         reason: typeof raw.reason === 'string' ? raw.reason : undefined,
         exactlyOnce: raw.exactlyOnce === true,
+        ...(isOffset(raw.generation) ? { generation: raw.generation } : {}),
+        ...(isOffset(raw.slot) ? { slot: raw.slot } : {}),
+        ...(isOffset(raw.partitions) ? { partitions: raw.partitions } : {}),
       },
     };
   }
-  const where = parsePartitionKey(key);
+  const claimed = key.startsWith(CLAIM_PREFIX);
+  const where = parsePartitionKey(claimed ? key.slice(CLAIM_PREFIX.length) : key);
   if (!where) throw new Error(`positions key ${JSON.stringify(key)} is not "topic/partition"`);
-  if (!isOffset(raw.n) || typeof raw.tt !== 'string' || !(raw.tn === null || isOffset(raw.tn)) || typeof raw.at !== 'number') {
+  if (!isOffset(raw.n) || typeof raw.tt !== 'string' || !(raw.tn === null || isOffset(raw.tn)) || typeof raw.at !== 'number' || !(raw.o === undefined || typeof raw.o === 'string')) {
     throw new Error(`position ${key} is malformed: ${value.slice(0, 200)}`);
   }
-  return { kind: 'position', position: { topic: where.topic, partition: where.partition, targetTopic: raw.tt, next: raw.n, targetNext: raw.tn as number | null, at: raw.at } };
+  const position: Position = { topic: where.topic, partition: where.partition, targetTopic: raw.tt, next: raw.n, targetNext: raw.tn as number | null, at: raw.at };
+  if (typeof raw.o === 'string') position.owner = raw.o;
+  if (!claimed) return { kind: 'position', position };
+  if (position.owner === undefined) throw new Error(`claim ${key} names no owner`);
+  return { kind: 'claim', claim: { topic: where.topic, partition: where.partition, owner: position.owner, position } };
 }
 
 /** The state of a flow as its positions topic tells it (latest record per key wins, as after compaction). */
 export interface FlowSnapshot {
+  /** the effective position of every partition: the claimant's latest, else its claim */
   positions: Map<string, Position>;
+  /** who owns each partition ("topic/partition" → claim) */
+  claims: Map<string, Claim>;
   heartbeats: Map<string, Heartbeat>;
   /** the latest stop request and its offset in the positions topic */
   stop: (StopRequest & { offset: number }) | null;
 }
 
 export function emptySnapshot(): FlowSnapshot {
-  return { positions: new Map(), heartbeats: new Map(), stop: null };
+  return { positions: new Map(), claims: new Map(), heartbeats: new Map(), stop: null };
 }
 
 /** Folds records (in topic order) into a snapshot. */
 export function applyPositionsRecord(snapshot: FlowSnapshot, key: string, value: string | null, offset: number): void {
   const record = decodePositionsRecord(key, value);
   switch (record.kind) {
-    case 'position':
+    case 'position': {
+      const claim = snapshot.claims.get(key);
+      // a late write of a process that lost the partition: the claimant's position stands
+      if (claim && record.position.owner !== undefined && record.position.owner !== claim.owner) break;
       snapshot.positions.set(key, record.position);
       break;
+    }
+    case 'claim': {
+      const partition = partitionKey(record.claim.topic, record.claim.partition);
+      snapshot.claims.set(partition, record.claim);
+      snapshot.positions.set(partition, record.claim.position);
+      break;
+    }
     case 'heartbeat':
       snapshot.heartbeats.set(record.heartbeat.instance, record.heartbeat);
       break;
@@ -147,6 +192,7 @@ export function applyPositionsRecord(snapshot: FlowSnapshot, key: string, value:
     case 'ignored':
       if (value === null) {
         snapshot.positions.delete(key);
+        if (key.startsWith(CLAIM_PREFIX)) snapshot.claims.delete(key.slice(CLAIM_PREFIX.length));
         if (key.startsWith(HEARTBEAT_PREFIX)) snapshot.heartbeats.delete(key.slice(HEARTBEAT_PREFIX.length));
       }
       break;

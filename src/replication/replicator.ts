@@ -10,20 +10,29 @@
  *     the positions (transactional.id mskctl.<flow>, maxInFlightRequests 1). Readers of the target that use
  *     read_committed see each source record once.
  *
+ * Scale-out: every process of a flow is a member of the group `mskctl.<flow>` on the TARGET (see
+ * assignment.ts and src/kafka/group-member.ts); the group decides which source partitions each one copies.
+ * A process rejoins only between rounds (the round in flight is finished or dropped first), so two live
+ * processes never write the same partition. A process that took partitions claims them on the target before
+ * writing; a stalled process that lost them without knowing cannot spoil the offset map (its late entries
+ * are ignored) and, with --exactly-once, cannot commit at all (its transactional id was fenced).
+ *
  * Never commits anything on the source (no consumer group is used there).
  */
 import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Producer, RecordMetadata, Transaction } from 'kafkajs';
-import { interrupted, operationalError } from '../output/errors.js';
+import { interrupted, operationalError, usageError } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
 import { compressionType, registerCodecs, type TargetCompression } from '../kafka/codecs.js';
 import { headerBytes, isOffsetOutOfRange, PartitionReader, type FetchedPartition, type RawRecord } from '../kafka/partition-reader.js';
 import { createTopic, describeTopics, growTopic, type DescribedTopic } from '../kafka/topics.js';
+import { GroupMember } from '../kafka/group-member.js';
+import { assignPartitions, ASSIGNMENT_STRATEGY, decodeAssignment, decodeMemberMetadata, encodeAssignment, encodeMemberMetadata, GROUP_PROTOCOL_TYPE, type GroupMember as AssignableMember } from './assignment.js';
 import { FlowStore } from './flow-store.js';
-import { encodeOffsetMapEntry, entryFromOffsets, partitionKey, type OffsetMapEntry } from './offset-map.js';
-import { emptySnapshot, encodeHeartbeat, encodePosition, type FlowSnapshot, type FlowState } from './positions.js';
-import { planTopics, selectionReason, type RenamePolicy, type TargetKind, type TopicPlan, type TopicSelection } from './topic-plan.js';
+import { encodeOffsetMapClaim, encodeOffsetMapEntry, entryFromOffsets, partitionKey, type OffsetMapEntry } from './offset-map.js';
+import { emptySnapshot, encodeClaim, encodeHeartbeat, encodePosition, type FlowSnapshot, type FlowState } from './positions.js';
+import { flowGroupId, flowTransactionalId, planTopics, selectionReason, type RenamePolicy, type TargetKind, type TopicPlan, type TopicSelection } from './topic-plan.js';
 
 export interface ReplicatorOptions {
   flowId: string;
@@ -37,6 +46,8 @@ export interface ReplicatorOptions {
   /** metadata refresh (new topics, partition growth), ms */
   refreshMs: number;
   heartbeatMs: number;
+  /** replication group session: a process silent this long loses its partitions to the others */
+  sessionTimeoutMs: number;
   untilCaughtUp: boolean;
   /** uncompressed bytes per produced batch (capped by the target topic's max.message.bytes) */
   maxBatchBytes: number;
@@ -90,6 +101,15 @@ export interface ReplicationSummary {
   lag: number;
   topics: Array<{ source: string; target: string; partitions: number; records: number; lag: number }>;
   internalTopics: { positions: string; offsetMap: string };
+  /** the replication group on the target, its last generation and how many rebalances this process took part in */
+  group: { id: string; generation: number; rebalances: number; members: number };
+}
+
+/** A source partition of the flow and the target topic it goes to. */
+interface FlowPartition {
+  topic: string;
+  partition: number;
+  targetTopic: string;
 }
 
 interface PartitionState {
@@ -118,15 +138,22 @@ interface Chunk {
 }
 
 const RECORD_OVERHEAD = 32;
+/** Integration tests of scale-out freeze a process inside this pause (test/integration/replication-scaleout.test.ts). */
+const TEST_STALL_BEFORE_MAP_MS = Number(process.env.MSKCTL_TEST_STALL_BEFORE_MAP_MS ?? 0) || 0;
 const BATCH_OVERHEAD = 128;
 
+/** Waits, or less when the signal aborts (without leaving a listener behind on the long-lived signal). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = (): void => {
       clearTimeout(timer);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -198,6 +225,16 @@ export class Replicator {
   private lastProgress = { at: Date.now(), records: 0, bytes: 0 };
   private plan: TopicPlan = { topics: [], excluded: [], conflicts: [] };
   private producersStale = false;
+  /** every source partition the flow replicates (this process copies the part the group assigned it) */
+  private universe = new Map<string, FlowPartition>();
+  private universeAtJoin = '';
+  private member!: GroupMember;
+  private readonly configHash: string;
+  private generation = -1;
+  private slot: number | null = null;
+  private maxSlotSeen = 0;
+  private groupMembers = 0;
+  private rebalances = 0;
 
   constructor(
     private readonly source: Kafka,
@@ -207,6 +244,11 @@ export class Replicator {
     this.sourceAdmin = source.admin();
     this.targetAdmin = target.admin();
     this.store = new FlowStore(options.flowId, target, this.targetAdmin, options.targetKind);
+    // what every process of the flow must share (see assignment.ts)
+    this.configHash = createHash('sha256')
+      .update(JSON.stringify([options.selection.includePatterns, options.selection.excludePatterns, options.rename, options.sourceAlias, options.exactlyOnce, options.targetKind]))
+      .digest('hex')
+      .slice(0, 16);
   }
 
   get topicPlan(): TopicPlan {
@@ -227,12 +269,9 @@ export class Replicator {
         }),
       ]);
       await this.store.ensureTopics();
-      // the transactional producer first: InitProducerId completes or aborts a previous instance's open
-      // transaction, so the positions read next are final
-      await this.connectProducers();
       const { snapshot, end } = await this.store.readSnapshot();
       this.controlOffset = end;
-      await this.refuseSecondInstance(snapshot);
+      this.maxSlotSeen = Math.max(0, ...[...snapshot.heartbeats.values()].map((h) => h.slot ?? 0));
       log.info(`replicate: flow ${this.options.flowId} instance ${this.instance}, ${snapshot.positions.size} stored positions, ${this.options.exactlyOnce ? 'exactly-once' : 'at-least-once'}`);
       this.reader = new PartitionReader(this.source, {
         readCommitted: true,
@@ -241,8 +280,19 @@ export class Replicator {
         maxWaitMs: 500,
       });
       await this.reader.connect();
-      await this.refreshPlan(snapshot);
-      if (this.producersStale) await this.connectProducers();
+      await this.refreshPlan();
+      this.member = new GroupMember(this.target, {
+        groupId: flowGroupId(this.options.flowId),
+        protocolType: GROUP_PROTOCOL_TYPE,
+        strategy: ASSIGNMENT_STRATEGY,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        rebalanceTimeoutMs: Math.max(60_000, this.options.sessionTimeoutMs),
+        heartbeatIntervalMs: Math.max(200, Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 10))),
+        log,
+        signal,
+      });
+      await this.member.connect();
+      await this.rejoin();
       await this.heartbeat('running');
       await this.loop();
       return this.summary();
@@ -282,10 +332,21 @@ export class Replicator {
         nextProgress = now + this.options.progressMs;
         this.options.onProgress?.(this.progress());
       }
+      if (this.member.rejoinReason !== null) {
+        // between rounds: nothing of this process is in flight, so another may take any partition now
+        prefetch = await this.settle(prefetch);
+        await this.rejoin();
+        continue;
+      }
       if (this.finished()) break;
       try {
         const fetched = await this.unstick(await (prefetch ?? this.fetchRound()));
         prefetch = null;
+        if (this.member.rejoinReason !== null) {
+          // the group moves partitions: drop this round unwritten (the next owner reads it again)
+          this.resetFetchPositions();
+          continue;
+        }
         this.advanceFetchPositions(fetched);
         // read the next round while this one is written to the target
         if (!signal.aborted && this.drainTo === null) prefetch = this.fetchRound();
@@ -300,6 +361,11 @@ export class Replicator {
           await this.handleOutOfRange(error.topic, error.partition);
           continue;
         }
+        if (isFenced(error)) {
+          // another process initialised our transactional id: the group gave our slot away while we stalled
+          this.member.requestRejoin(`this process's transactional id was fenced (${errorMessage(error)})`);
+          continue;
+        }
         if (!isRetriable(error)) throw this.fatal(error);
         this.noteError('replication', error);
         await sleep(backoff, signal);
@@ -312,16 +378,21 @@ export class Replicator {
     this.options.onProgress?.(this.progress());
   }
 
+  /**
+   * New producers. With --exactly-once the record producer's InitProducerId on the slot's transactional id
+   * aborts an open transaction of any earlier user of the slot and fences it for good.
+   */
   private async connectProducers(): Promise<void> {
     if (this.producer) await Promise.allSettled([this.producer.disconnect(), this.controlProducer.disconnect()]);
     this.producer = this.target.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      ...(this.options.exactlyOnce ? { transactionalId: `mskctl.${this.options.flowId}`, transactionTimeout: 60_000 } : {}),
+      ...(this.options.exactlyOnce ? { transactionalId: flowTransactionalId(this.options.flowId, this.slot ?? 0), transactionTimeout: 60_000 } : {}),
     });
     this.controlProducer = this.target.producer({ allowAutoTopicCreation: false });
     await Promise.all([this.producer.connect(), this.controlProducer.connect()]);
+    if (this.options.exactlyOnce) await initTransactions(this.producer);
     this.producersStale = false;
   }
 
@@ -440,15 +511,20 @@ export class Replicator {
             throw Object.assign(new Error(`the target did not acknowledge ${c.state.targetTopic}/${c.state.partition} (partition unknown to the producer's metadata)`), { retriable: true });
           }
           const base = Number(meta.baseOffset);
-          entries.push(entryFromOffsets(c.state.topic, c.state.partition, c.state.targetTopic, base, c.records.map((r) => r.offset), c.next));
+          entries.push({ ...entryFromOffsets(c.state.topic, c.state.partition, c.state.targetTopic, base, c.records.map((r) => r.offset), c.next), owner: this.instance });
           lastTarget.set(c.state, base + c.records.length);
         }
+      }
+      // test-only: widen the window between records and map entries, where a frozen process wakes up as a zombie
+      if (TEST_STALL_BEFORE_MAP_MS > 0) {
+        this.options.log.info(`test: records written, pausing ${TEST_STALL_BEFORE_MAP_MS} ms before the offset map`);
+        await sleep(TEST_STALL_BEFORE_MAP_MS);
       }
       const now = Date.now();
       const mapMessages = entries.map((e) => ({ ...encodeOffsetMapEntry(e), partition: 0 }));
       const positionMessages = moved.map((state) => {
         const next = state.pendingNext;
-        return { ...encodePosition({ topic: state.topic, partition: state.partition, targetTopic: state.targetTopic, next, targetNext: lastTarget.get(state) ?? state.targetNext, at: now }), partition: 0 };
+        return { ...encodePosition({ topic: state.topic, partition: state.partition, targetTopic: state.targetTopic, next, targetNext: lastTarget.get(state) ?? state.targetNext, at: now, owner: this.instance }), partition: 0 };
       });
       if (transaction) {
         await transaction.sendBatch({
@@ -565,8 +641,8 @@ export class Replicator {
     }
   }
 
-  /** Lists source topics, plans, creates or grows target topics, and starts new partitions. */
-  private async refreshPlan(snapshot?: FlowSnapshot): Promise<void> {
+  /** Lists source topics, plans, creates or grows target topics, and works out the flow's partitions. */
+  private async refreshPlan(): Promise<void> {
     const plan = await planFlow(this.sourceAdmin, this.targetAdmin, this.options);
     this.plan = plan.plan;
     for (const entry of plan.plan.topics) {
@@ -585,35 +661,131 @@ export class Replicator {
     for (const conflict of plan.plan.conflicts) this.warnOnce(`topic name conflict: ${conflict}`);
     const described = await describeTopics(this.targetAdmin, plan.plan.topics.map((t) => t.target));
     for (const t of described) this.targetMaxBytes.set(t.name, Number(t.effective['max.message.bytes'] ?? 1_048_588));
-    const stored = snapshot ?? (await this.store.readSnapshot()).snapshot;
-    const fresh: Array<{ topic: string; partition: number; targetTopic: string }> = [];
+    const universe = new Map<string, FlowPartition>();
     for (const entry of plan.plan.topics) {
-      for (let partition = 0; partition < entry.sourcePartitions; partition += 1) {
-        const key = partitionKey(entry.source, partition);
-        if (this.partitions.has(key)) continue;
-        const position = stored.positions.get(key);
-        if (position) {
-          this.partitions.set(key, { topic: entry.source, partition, targetTopic: entry.target, fetchNext: position.next, storedNext: position.next, targetNext: position.targetNext, end: -1, records: 0, bytes: 0, stuck: 0, pendingNext: position.next });
-        } else fresh.push({ topic: entry.source, partition, targetTopic: entry.target });
-      }
+      for (let partition = 0; partition < entry.sourcePartitions; partition += 1) universe.set(partitionKey(entry.source, partition), { topic: entry.source, partition, targetTopic: entry.target });
     }
-    // partitions never replicated start at the source log start
-    for (const topic of new Set(fresh.map((f) => f.topic))) {
-      const offsets = await this.sourceAdmin.fetchTopicOffsets(topic);
-      for (const f of fresh.filter((x) => x.topic === topic)) {
-        const low = Number(offsets.find((o) => o.partition === f.partition)?.low ?? 0);
-        this.partitions.set(partitionKey(f.topic, f.partition), { ...f, fetchNext: low, storedNext: low, targetNext: null, end: -1, records: 0, bytes: 0, stuck: 0, pendingNext: low });
-      }
-    }
+    this.universe = universe;
     // a source topic deleted (or no longer selected) stops being replicated; its target topic stays
-    const planned = new Set(plan.plan.topics.map((t) => t.source));
     for (const [key, state] of this.partitions) {
-      if (!planned.has(state.topic)) {
+      if (!universe.has(key)) {
         this.partitions.delete(key);
         this.warnOnce(`${state.topic}: no longer on the source or no longer selected; its target topic ${state.targetTopic} is kept`);
       }
     }
-    if (fresh.length > 0 && this.plan.topics.length > 0) this.options.log.debug(`replicate: ${fresh.length} new partitions start at the source log start`);
+    if (this.generation >= 0 && this.universeKey() !== this.universeAtJoin) this.member.requestRejoin("the flow's partitions changed (a new topic or more partitions on the source)");
+  }
+
+  private universeKey(): string {
+    return createHash('sha256').update([...this.universe.keys()].sort().join('\n')).digest('hex');
+  }
+
+  /** Joins the flow's group (again) and takes up the partitions of the new generation. */
+  private async rejoin(): Promise<void> {
+    const { log, flowId } = this.options;
+    if (this.generation >= 0) log.info(`replicate: rejoining the replication group: ${this.member.rejoinReason ?? 'requested'}`);
+    const metadata = encodeMemberMetadata({ instance: this.instance, config: this.configHash, slot: this.slot, maxSlot: this.maxSlotSeen });
+    const joined = await this.member.join(metadata, (members) => this.assign(members));
+    let assignment;
+    try {
+      assignment = decodeAssignment(joined.assignment);
+    } catch (error) {
+      throw operationalError(`the replication group ${flowGroupId(flowId)} handed out an assignment this version cannot read: ${errorMessage(error)}`, 'run the same mskctl version in every process of a flow', 'GROUP_ASSIGNMENT_INVALID', error);
+    }
+    if (assignment.error !== undefined) throw usageError(`flow ${flowId}: ${assignment.error}`, `start it with the options of the running processes (mskctl replicate status --flow-id ${flowId} lists them), or use another --flow-id`, 'FLOW_OPTIONS_DIFFER');
+    if (this.generation >= 0) this.rebalances += 1;
+    this.generation = joined.generationId;
+    this.groupMembers = assignment.members;
+    this.slot = assignment.slot;
+    this.maxSlotSeen = Math.max(this.maxSlotSeen, assignment.members - 1, ...assignment.fenceSlots);
+    this.universeAtJoin = this.universeKey();
+    if (this.options.exactlyOnce || !this.producer || this.producersStale) await this.connectProducers();
+    if (this.options.exactlyOnce) for (const slot of assignment.fenceSlots) await this.fenceSlot(slot);
+    await this.applyAssignment(new Set(assignment.partitions));
+    log.info(`replicate: generation ${joined.generationId}: ${this.partitions.size} of ${this.universe.size} partitions, ${assignment.members} process${assignment.members === 1 ? '' : 'es'} share the flow${this.options.exactlyOnce ? `, transactional id ${flowTransactionalId(flowId, assignment.slot)}` : ''}`);
+  }
+
+  /** On the elected leader: shares the flow's partitions among the members (assignment.ts). */
+  private async assign(members: Array<{ memberId: string; metadata: Buffer }>): Promise<Map<string, Buffer>> {
+    await this.refreshPlan().catch((error) => this.noteError('metadata refresh', error));
+    const { snapshot } = await this.store.readSnapshot();
+    const owners = new Map([...snapshot.claims].map(([key, claim]) => [key, claim.owner]));
+    const readable: AssignableMember[] = [];
+    const out = new Map<string, Buffer>();
+    for (const m of members) {
+      try {
+        readable.push({ memberId: m.memberId, metadata: decodeMemberMetadata(m.metadata) });
+      } catch {
+        out.set(m.memberId, encodeAssignment({ partitions: [], slot: 0, members: 0, fenceSlots: [], error: 'this process runs another mskctl version than the flow\'s leader; run the same version everywhere' }));
+      }
+    }
+    const assignments = assignPartitions({ members: readable, partitions: [...this.universe.values()], owners, config: this.configHash });
+    for (const [memberId, a] of assignments) out.set(memberId, encodeAssignment(a));
+    return out;
+  }
+
+  /** --exactly-once: initialises a transactional id no member holds any more, aborting and fencing its last user. */
+  private async fenceSlot(slot: number): Promise<void> {
+    const producer = this.target.producer({ idempotent: true, maxInFlightRequests: 1, transactionalId: flowTransactionalId(this.options.flowId, slot), allowAutoTopicCreation: false });
+    await producer.connect();
+    await initTransactions(producer);
+    await producer.disconnect();
+    this.options.log.debug(`replicate: fenced transactional id ${flowTransactionalId(this.options.flowId, slot)}`);
+  }
+
+  /**
+   * Drops the partitions the group moved elsewhere and takes up the new ones: their positions are read from the
+   * target (after the producers above fenced any earlier writer), then claimed before anything is written.
+   */
+  private async applyAssignment(keys: Set<string>): Promise<void> {
+    const { snapshot } = await this.store.readSnapshot(0, { settled: true, log: this.options.log });
+    // a partition stays only if no other process claimed it meanwhile (this one may have been frozen past its session)
+    for (const key of this.partitions.keys()) if (!keys.has(key) || snapshot.claims.get(key)?.owner !== this.instance) this.partitions.delete(key);
+    let unknown = [...keys].filter((k) => !this.partitions.has(k) && !this.universe.has(k));
+    if (unknown.length > 0) {
+      // the leader saw topics or partitions this process has not yet
+      await this.refreshPlan();
+      unknown = unknown.filter((k) => !this.universe.has(k));
+      if (unknown.length > 0) {
+        this.options.log.warn(`replicate: assigned partitions this process does not see on the source yet: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}; rejoining`);
+        this.member.requestRejoin('assigned partitions unknown to this process');
+      }
+    }
+    const gained = [...keys].filter((k) => !this.partitions.has(k)).map((k) => this.universe.get(k)).filter((p): p is FlowPartition => p !== undefined);
+    if (gained.length === 0) return;
+    const sourceStarts = new Map<string, number>();
+    const targetEnds = new Map<string, number>();
+    const fresh = gained.filter((g) => !snapshot.positions.has(partitionKey(g.topic, g.partition)));
+    for (const topic of new Set(fresh.map((f) => f.topic))) {
+      for (const o of await this.sourceAdmin.fetchTopicOffsets(topic)) sourceStarts.set(partitionKey(topic, o.partition), Number(o.low));
+    }
+    for (const topic of new Set(gained.map((g) => g.targetTopic))) {
+      for (const o of await this.targetAdmin.fetchTopicOffsets(topic)) targetEnds.set(partitionKey(topic, o.partition), Number(o.high));
+    }
+    const now = Date.now();
+    const claims: Array<{ key: string; value: string; partition: number }> = [];
+    const mapClaims: Array<{ key: string; value: string; partition: number }> = [];
+    for (const g of gained) {
+      const key = partitionKey(g.topic, g.partition);
+      const stored = snapshot.positions.get(key);
+      // never replicated: start at the source log start
+      const next = stored?.next ?? sourceStarts.get(key) ?? 0;
+      // where this partition's next record lands on the target: what translation answers for an offset not yet copied
+      const targetNext = stored?.targetNext ?? targetEnds.get(partitionKey(g.targetTopic, g.partition)) ?? null;
+      this.partitions.set(key, { ...g, fetchNext: next, storedNext: next, targetNext, end: -1, records: 0, bytes: 0, stuck: 0, pendingNext: next });
+      const position = { topic: g.topic, partition: g.partition, targetTopic: g.targetTopic, next, targetNext, at: now, owner: this.instance };
+      claims.push({ ...encodeClaim(position), partition: 0 });
+      mapClaims.push({ ...encodeOffsetMapClaim({ topic: g.topic, partition: g.partition, targetTopic: g.targetTopic, owner: this.instance, next, targetNext }), partition: 0 });
+    }
+    // the claims land before this process writes anything for these partitions
+    await this.controlProducer.sendBatch({
+      acks: -1,
+      topicMessages: [
+        { topic: this.store.topics.offsetMap, messages: mapClaims },
+        { topic: this.store.topics.positions, messages: claims },
+      ],
+    });
+    if (fresh.length > 0) this.options.log.debug(`replicate: ${fresh.length} partitions never replicated start at the source log start`);
   }
 
   private warnOnce(message: string, level: 'warn' | 'debug' = 'warn'): void {
@@ -634,37 +806,11 @@ export class Replicator {
       pid: process.pid,
       reason,
       exactlyOnce: this.options.exactlyOnce,
+      ...(this.generation >= 0 ? { generation: this.generation } : {}),
+      ...(this.slot !== null ? { slot: this.slot } : {}),
+      partitions: this.partitions.size,
     });
     await this.controlProducer.send({ topic: this.store.topics.positions, acks: -1, messages: [{ ...record, partition: 0 }] });
-  }
-
-  /**
-   * One process per flow: a heartbeat that keeps advancing belongs to a live instance, and two instances would
-   * copy every record twice. A fresh heartbeat that stops advancing is a process that died (kill -9): go on.
-   */
-  private async refuseSecondInstance(snapshot: FlowSnapshot): Promise<void> {
-    const fresh = (now: number) => [...snapshot.heartbeats.values()].filter((h) => h.state !== 'stopped' && now - h.at <= 3 * h.intervalMs);
-    const candidates = fresh(Date.now());
-    if (candidates.length === 0) return;
-    const seen = new Map(candidates.map((h) => [h.instance, h.at]));
-    const deadline = Date.now() + Math.max(...candidates.map((h) => 3 * h.intervalMs)) + 500;
-    this.options.log.info(`replicate: instance ${candidates[0]?.instance} of flow ${this.options.flowId} wrote a heartbeat ${Date.now() - (candidates[0]?.at ?? 0)} ms ago; waiting to see whether it still runs`);
-    while (Date.now() < deadline && !this.options.signal.aborted) {
-      await sleep(Math.min(...candidates.map((h) => h.intervalMs)), this.options.signal);
-      const state = await this.store.topicState(this.store.topics.positions);
-      await this.store.readPositionsInto(snapshot, this.controlOffset, state.end);
-      this.controlOffset = Math.max(this.controlOffset, state.end);
-      for (const [instance, at] of seen) {
-        const now = snapshot.heartbeats.get(instance);
-        if (now && now.at > at && now.state !== 'stopped') {
-          throw operationalError(
-            `flow ${this.options.flowId} already runs: instance ${instance} on ${now.host} (pid ${now.pid})`,
-            `one process per flow: stop it first (mskctl replicate stop --flow-id ${this.options.flowId}), or use another --flow-id`,
-            'FLOW_RUNNING',
-          );
-        }
-      }
-    }
   }
 
   /** Reads the positions topic past what was there at start: a stop request there is for this instance. */
@@ -676,8 +822,9 @@ export class Replicator {
     const stop = this.controlSnapshot.stop;
     if (!stop) return;
     // drain: replicate up to the source ends of this moment, store positions, exit
+    // every partition of the flow: the group may hand this process others' partitions while it drains
     const drainTo = new Map<string, number>();
-    const topics = new Set([...this.partitions.values()].map((p) => p.topic));
+    const topics = new Set([...this.universe.values()].map((p) => p.topic));
     for (const topic of topics) {
       for (const o of await this.sourceAdmin.fetchTopicOffsets(topic)) drainTo.set(partitionKey(topic, o.partition), Number(o.offset));
     }
@@ -750,6 +897,7 @@ export class Replicator {
       lag: topics.reduce((n, t) => n + t.lag, 0),
       topics,
       internalTopics: this.store.topics,
+      group: { id: flowGroupId(this.options.flowId), generation: this.generation, rebalances: this.rebalances, members: this.groupMembers },
     };
   }
 
@@ -757,6 +905,11 @@ export class Replicator {
     const reason = this.stopReason ?? 'error';
     this.state = 'stopped';
     if (this.controlProducer) await this.heartbeat('stopped', reason).catch(() => undefined);
+    // leaving at once lets the other processes take over now instead of after the session timeout
+    if (this.member) {
+      await this.member.leave();
+      await this.member.disconnect().catch(() => undefined);
+    }
     await Promise.allSettled([
       this.reader?.disconnect(),
       this.producer?.disconnect(),
@@ -774,6 +927,26 @@ export class Replicator {
 
 function connectError(side: 'source' | 'target', error: unknown): Error {
   return operationalError(`cannot connect to the ${side} cluster: ${errorMessage(error)}`, `check --${side} and its auth options (mskctl check diagnoses connectivity)`, 'KAFKA_CONNECT', error);
+}
+
+/**
+ * InitProducerId for a transactional producer's id: kafkajs' connect() only initialises the idempotent id and
+ * leaves this to the first transaction, which would be too late to fence the id's previous user before
+ * positions are read. An empty transaction sends no EndTxn.
+ */
+async function initTransactions(producer: Producer): Promise<void> {
+  const transaction = await producer.transaction();
+  await transaction.abort();
+}
+
+/** Another process initialised this process's transactional id (kafkajs reports it as either type). */
+function isFenced(error: unknown): boolean {
+  let e = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth += 1) {
+    if (e.type === 'PRODUCER_FENCED' || e.type === 'INVALID_PRODUCER_EPOCH') return true;
+    e = (e.cause ?? e.originalError) as typeof e;
+  }
+  return false;
 }
 
 function isMessageTooLarge(error: unknown): boolean {

@@ -25,7 +25,7 @@ export interface FlowStatus {
   flowId: string;
   /** running: a heartbeat younger than three intervals; stale: the last one is older (process died); stopped: it said so */
   state: Liveness;
-  instances: Array<{ instance: string; state: string; host: string; pid: number; lastHeartbeat: string; ageSeconds: number; alive: boolean; reason?: string; exactlyOnce: boolean }>;
+  instances: Array<{ instance: string; state: string; host: string; pid: number; lastHeartbeat: string; ageSeconds: number; alive: boolean; reason?: string; exactlyOnce: boolean; partitions?: number; generation?: number; slot?: number }>;
   stopRequest: { id: string; at: string; by: string } | null;
   lag: number;
   caughtUp: boolean;
@@ -59,7 +59,7 @@ export async function readFlowStatus(input: { flowId: string; sourceAdmin: Admin
     return {
       flowId: input.flowId,
       state: liveness.state,
-      instances: liveness.instances.map((i) => ({ instance: i.instance, state: i.state, host: i.host, pid: i.pid, lastHeartbeat: new Date(i.at).toISOString(), ageSeconds: Math.round(i.ageMs / 100) / 10, alive: i.alive, reason: i.reason, exactlyOnce: i.exactlyOnce })),
+      instances: liveness.instances.map((i) => ({ instance: i.instance, state: i.state, host: i.host, pid: i.pid, lastHeartbeat: new Date(i.at).toISOString(), ageSeconds: Math.round(i.ageMs / 100) / 10, alive: i.alive, reason: i.reason, exactlyOnce: i.exactlyOnce, partitions: i.partitions, generation: i.generation, slot: i.slot })),
       stopRequest: snapshot.stop ? { id: snapshot.stop.id, at: new Date(snapshot.stop.at).toISOString(), by: snapshot.stop.by } : null,
       lag: partitions.reduce((n, p) => n + Math.max(0, p.lag), 0),
       caughtUp: partitions.every((p) => p.lag === 0),

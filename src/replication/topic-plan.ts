@@ -249,6 +249,16 @@ export function flowTopics(flowId: string): { positions: string; offsetMap: stri
   return { positions: `mskctl.${flowId}.positions`, offsetMap: `mskctl.${flowId}.offset-map` };
 }
 
+/** The classic group on the target through which a flow's processes share its partitions. */
+export function flowGroupId(flowId: string): string {
+  return `mskctl.${flowId}`;
+}
+
+/** --exactly-once: the transactional id of the process in slot `slot` (see assignment.ts). */
+export function flowTransactionalId(flowId: string, slot: number): string {
+  return `mskctl.${flowId}.${slot}`;
+}
+
 const FLOW_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 export function validateFlowId(flowId: string): string {

@@ -1,12 +1,16 @@
 /** Shared helpers of the replication integration tests (real brokers from the harness). */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Message } from 'kafkajs';
+import { expect } from 'vitest';
 import { createKafka } from '../../src/kafka/client.js';
 import { registerCodecs } from '../../src/kafka/codecs.js';
 import { PartitionReader, type RawRecord } from '../../src/kafka/partition-reader.js';
 import { memoryLogger } from '../../src/output/log.js';
 import { Replicator, type ReplicatorOptions, type ReplicationSummary } from '../../src/replication/replicator.js';
 import { compileSelection } from '../../src/replication/topic-plan.js';
+import { loadFlowMap } from '../../src/replication/translate.js';
+import { BIN } from '../cli/run-cli.js';
 import { harnessEndpoints } from '../kafka/harness.js';
 import { createTopicsReady } from '../kafka/topics.js';
 
@@ -153,6 +157,7 @@ export function replicatorOptions(flowId: string, topics: string[], over: Partia
     compression: 'none',
     refreshMs: 30_000,
     heartbeatMs: 1_000,
+    sessionTimeoutMs: 10_000,
     untilCaughtUp: true,
     maxBatchBytes: 1024 * 1024,
     fetchMaxBytes: 32 * 1024 * 1024,
@@ -167,3 +172,93 @@ export function replicatorOptions(flowId: string, topics: string[], over: Partia
 export async function replicate(source: Kafka, target: Kafka, options: ReplicatorOptions): Promise<ReplicationSummary> {
   return new Replicator(source, target, options).run();
 }
+
+// ---------------------------------------------------------------------------------------------- the built CLI, compared record by record
+
+export interface ReplicateRun {
+  child: ChildProcess;
+  exit: Promise<number | null>;
+  stderr: () => string;
+}
+
+export function startReplicate(args: string[], env: Record<string, string> = {}): ReplicateRun {
+  const child = spawn(process.execPath, [BIN, 'replicate', '--source', h.source.plaintext, '--target', h.target.plaintext, '--session-timeout', '3s', ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.on('data', () => undefined);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? null : code)));
+  return { child, exit, stderr: () => stderr };
+}
+
+/** a deterministic sequence of "random" delays, so a failure can be reproduced */
+export function delays(seed: number, count: number, min: number, max: number): number[] {
+  let x = seed;
+  return Array.from({ length: count }, () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return min + (x % (max - min));
+  });
+}
+
+function valueOf(r: RawRecord): string {
+  return JSON.stringify(recordShape(r));
+}
+
+/** Every source record is on the target, in order of first appearance; returns the number of duplicates. */
+export function assertNothingLost(src: Map<number, RawRecord[]>, tgt: Map<number, RawRecord[]>): number {
+  let duplicates = 0;
+  for (const [partition, records] of src) {
+    const copies = tgt.get(partition) ?? [];
+    // records carry a unique sequence number in their value (tombstones excepted): compare first appearances
+    const firstSeen: string[] = [];
+    const seen = new Set<string>();
+    for (const r of copies) {
+      const v = valueOf(r);
+      if (seen.has(v)) {
+        duplicates += 1;
+        if (process.env.MSKCTL_TEST_DEBUG && duplicates % 500 === 1) console.log(`duplicate on partition ${partition} at target offset ${r.offset}: ${v.slice(0, 120)}`);
+      }
+      else {
+        seen.add(v);
+        firstSeen.push(v);
+      }
+    }
+    const expected = [...new Set(records.map(valueOf))];
+    if (firstSeen.length !== expected.length) {
+      const missing = records.filter((r) => !seen.has(valueOf(r))).map((r) => r.offset);
+      console.log(`partition ${partition}: ${missing.length} source records missing on the target, source offsets ${missing.slice(0, 20).join(',')}`);
+    }
+    expect(firstSeen.length, `partition ${partition}: distinct records`).toBe(expected.length);
+    expect(firstSeen, `partition ${partition}: order`).toEqual(expected);
+    expect(expected.length, `partition ${partition}: test records are unique`).toBe(records.length);
+  }
+  return duplicates;
+}
+
+export async function expectTranslationLosesNothing(flowId: string, target: Kafka, topic: string, src: Map<number, RawRecord[]>, tgt: Map<number, RawRecord[]>): Promise<void> {
+  const { map } = await withAdmin(target, (admin) => loadFlowMap(flowId, target, admin));
+  for (const [partition, records] of src) {
+    const copies = tgt.get(partition)!;
+    const targetIndex = new Map(copies.map((r, i) => [r.offset, i]));
+    const copyValues = copies.map(valueOf);
+    const lastIndex = new Map<string, number>();
+    copyValues.forEach((v, i) => lastIndex.set(v, i));
+    const sourceValues = records.map(valueOf);
+    // minLast[k]: the earliest "last copy" among source records k.. — reading from target index i delivers
+    // every one of them exactly when minLast[k] >= i
+    const minLast = new Array<number>(records.length + 1).fill(Number.MAX_SAFE_INTEGER);
+    for (let k = records.length - 1; k >= 0; k -= 1) minLast[k] = Math.min(minLast[k + 1]!, lastIndex.get(sourceValues[k]!) ?? -1);
+    for (let k = 0; k < records.length; k += 1) {
+      const c = records[k]!.offset;
+      const t = map.translate(topic, partition, c);
+      if (t.status !== 'exact') expect(t.status).toBe('exact');
+      const i = targetIndex.get(t.targetOffset!)!;
+      // the target record there is the source record at c, and everything after c follows it
+      if (copyValues[i] !== sourceValues[k]) expect(copyValues[i], `${topic}/${partition} source offset ${c}`).toBe(sourceValues[k]);
+      if (minLast[k]! < i) expect.fail(`${topic}/${partition}: records after source offset ${c} are missing after translated offset ${t.targetOffset}`);
+    }
+  }
+}
+

@@ -78,6 +78,8 @@ export function brokerProperties(input: BrokerConfigInput): string {
     ['transaction.state.log.min.isr', 1],
     ['transaction.state.log.num.partitions', 5],
     ['group.initial.rebalance.delay.ms', 0],
+    // tests of replication scale-out kill processes: a 3 s group session ends their membership quickly
+    ['group.min.session.timeout.ms', 1000],
     ['auto.create.topics.enable', 'false'],
     // a small machine shared by several brokers: few threads, small buffers
     ['num.network.threads', 2],
