@@ -30,6 +30,8 @@ let source: Kafka;
 let target: Kafka;
 let workDir: string;
 let mirrorMaker: MirrorMakerProcess | undefined;
+/** each cluster's topics before this file ran: cleanup deletes the rest */
+const topicsBefore = new Map<Kafka, Set<string>>();
 
 /** java.util.Properties semantics, as far as mm2.properties uses them: `key = value`, comments, backslash escapes. */
 function parseProperties(text: string): Map<string, string> {
@@ -65,6 +67,7 @@ beforeAll(async () => {
   // Maven resolves connect-mirror (cached in ~/.m2 and .kafka/) while the topics fill
   const resolving = resolveMirrorMaker(h.kafkaVersion);
   ({ source, target } = await clients());
+  for (const kafka of [source, target]) topicsBefore.set(kafka, new Set(await withAdmin(kafka, (admin) => admin.listTopics())));
   workDir = await mkdtemp(join(tmpdir(), 'mskctl-mm2-'));
   await createTopics(source, [
     { topic, partitions },
@@ -78,12 +81,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mirrorMaker?.stop();
-  // this run's topics on both clusters, MirrorMaker 2's internal ones (named after the alias) included
+  // every topic this run created on either cluster: its own, the copies and MirrorMaker 2's (internal topics
+  // named after the alias, and `heartbeats`, which it writes to both clusters); the brokers' own __ topics stay
   await Promise.all(
-    [source, target].map((kafka) =>
+    [...topicsBefore].map(([kafka, before]) =>
       withAdmin(kafka, async (admin) => {
-        const ours = (await admin.listTopics()).filter((t) => t.includes(id));
-        if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+        const created = (await admin.listTopics()).filter((t) => !before.has(t) && !t.startsWith('__'));
+        if (created.length > 0) await admin.deleteTopics({ topics: created });
       }),
     ),
   );
