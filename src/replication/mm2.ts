@@ -160,7 +160,9 @@ export function mm2Files(input: Mm2Input): EmittedFile[] {
       'sync.topic.configs.enabled': 'true',
       'refresh.topics.interval.seconds': '30',
       'offset.lag.max': '100',
-      'source.cluster.consumer.isolation.level': 'read_committed',
+      // source.consumer.*, not source.cluster.consumer.*: MirrorSourceConnector keeps only connection and security
+      // settings from source.cluster.* (MirrorConnectorConfig.sourceConsumerConfig)
+      'source.consumer.isolation.level': 'read_committed',
       'key.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
       'value.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',
       'header.converter': 'org.apache.kafka.connect.converters.ByteArrayConverter',

@@ -34,6 +34,9 @@ describe('--emit-mm2', () => {
     expect(request.connectorConfiguration['connector.class']).toBe('org.apache.kafka.connect.mirror.MirrorSourceConnector');
     expect(request.connectorConfiguration.topics).toBe('orders.*, payments');
     expect(request.connectorConfiguration['target.cluster.sasl.mechanism']).toBe('AWS_MSK_IAM');
+    // the key MirrorSourceConnector reads consumer settings from (it drops source.cluster.consumer.*)
+    expect(request.connectorConfiguration['source.consumer.isolation.level']).toBe('read_committed');
+    expect(Object.keys(request.connectorConfiguration).filter((k) => k.startsWith('source.cluster.consumer.'))).toEqual([]);
     expect(request.kafkaClusterClientAuthentication.authenticationType).toBe('IAM');
   });
 
