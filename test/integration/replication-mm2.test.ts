@@ -13,6 +13,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mskctl } from '../cli/run-cli.js';
 import { resolveMirrorMaker, startMirrorMaker, type MirrorMakerProcess } from '../kafka/mirror-maker.js';
+import { isTransientTopicError } from '../kafka/topics.js';
 import { clients, createTopics, h, produce, produceTransactions, readAll, recordShape, uniqueId, withAdmin } from './replication-support.js';
 
 const id = uniqueId();
@@ -56,10 +57,17 @@ function targetTopicFor(props: Map<string, string>, alias: string, sourceTopic: 
   throw new Error(`unexpected replication.policy.class ${policy}`);
 }
 
+/** The sum of a topic's end offsets; undefined while it does not exist or its partitions have no leader yet. */
 async function topicEnds(kafka: Kafka, name: string): Promise<number | undefined> {
   return withAdmin(kafka, async (admin) => {
     if (!(await admin.listTopics()).includes(name)) return undefined;
-    return (await admin.fetchTopicOffsets(name)).reduce((sum, o) => sum + Number(o.high), 0);
+    try {
+      return (await admin.fetchTopicOffsets(name)).reduce((sum, o) => sum + Number(o.high), 0);
+    } catch (error) {
+      // MirrorMaker 2 has just created the topic: Kafka 4.x answers NOT_LEADER_OR_FOLLOWER for a moment
+      if (isTransientTopicError(error)) return undefined;
+      throw error;
+    }
   });
 }
 
