@@ -74,6 +74,7 @@ async function topicEnds(kafka: Kafka, name: string): Promise<number | undefined
 beforeAll(async () => {
   // Maven resolves connect-mirror (cached in ~/.m2 and .kafka/) while the topics fill
   const resolving = resolveMirrorMaker(h.kafkaVersion);
+  resolving.catch(() => undefined); // its failure is reported by the await below, not as an unhandled rejection
   ({ source, target } = await clients());
   for (const kafka of [source, target]) topicsBefore.set(kafka, new Set(await withAdmin(kafka, (admin) => admin.listTopics())));
   workDir = await mkdtemp(join(tmpdir(), 'mskctl-mm2-'));
@@ -82,6 +83,7 @@ beforeAll(async () => {
     { topic: unselected, partitions: 1 },
   ]);
   await produce(source, topic, partitions, perPartition);
+  // 6 transactions of 20 records, every other one aborted: 60 committed records to copy, 60 to leave behind
   await produceTransactions(source, topic, partitions, 6, 20);
   await produce(source, unselected, 1, 50);
   await resolving;
