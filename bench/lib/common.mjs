@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -12,7 +11,7 @@ import kafkajs from 'kafkajs';
 const { Kafka, logLevel, CompressionTypes } = kafkajs;
 
 const harnessModule = '../../.kafka/build/test/kafka/harness.js';
-const mavenModule = '../../.kafka/build/test/kafka/maven.js';
+const mirrorMakerModule = '../../.kafka/build/test/kafka/mirror-maker.js';
 
 export const KAFKA_VERSION = process.env.MSKCTL_KAFKA_VERSION || '3.9.2';
 
@@ -56,12 +55,6 @@ export async function startClusters() {
   // full JIT for the brokers (the harness default stops at C1 to start quicker); heap within the machine's rule
   const env = { ...process.env, MSKCTL_KAFKA_JVM_OPTS: process.env.MSKCTL_KAFKA_JVM_OPTS || '-Xms256m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true' };
   return startHarness({ kafkaVersion: KAFKA_VERSION, env, log: (l) => process.stderr.write(l + '\n') });
-}
-
-export async function mirrorMakerClasspath() {
-  const { resolveKafkaRuntime } = await import(mavenModule);
-  const rt = await resolveKafkaRuntime(KAFKA_VERSION, join(projectRoot(), '.kafka'), 'mirror-maker');
-  return `${rt.libDir}/*`;
 }
 
 export function kafkaClient(brokers, clientId) {
@@ -226,19 +219,14 @@ export function mm2Properties({ sourceAlias, targetAlias, sourceBrokers, targetB
 // -Xmx1g ran out of heap on 1 KB records (measured); 2 GiB is the script's own maximum
 export const MM2_HEAP = process.env.MSKCTL_BENCH_MM2_HEAP || '2g';
 
-/** Starts MirrorMaker 2 (dedicated mode) with `props` written to `dir`; log to dir/mm2.log. */
+/**
+ * Starts MirrorMaker 2 (dedicated mode) with `props` written to `dir`; log to dir/mm2.log. The jars and the
+ * process come from the harness's test/kafka/mirror-maker.ts (the integration test runs MM2 the same way).
+ */
 export async function startMirrorMaker(dir, props) {
-  await mkdir(dir, { recursive: true });
-  const propsFile = join(dir, 'mm2.properties');
-  await writeFile(propsFile, props);
-  const log4j = join(dir, 'log4j.properties');
-  await writeFile(
-    log4j,
-    'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\nlog4j.logger.org.apache.kafka.connect.mirror=INFO\nlog4j.logger.org.apache.kafka.connect.runtime.distributed.DistributedConfig=INFO\n',
-  );
-  const cp = await mirrorMakerClasspath();
-  const jvm = ['-Xms256m', `-Xmx${MM2_HEAP}`, '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`];
-  return spawnLogged('java', [...jvm, '-cp', cp, 'org.apache.kafka.connect.mirror.MirrorMaker', propsFile], join(dir, 'mm2.log'));
+  const { startMirrorMaker: start } = await import(mirrorMakerModule);
+  const jvmOpts = ['-Xms256m', `-Xmx${MM2_HEAP}`, '-XX:+UseG1GC', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true'];
+  return start({ kafkaVersion: KAFKA_VERSION, dir, properties: props, jvmOpts, root: projectRoot() });
 }
 
 export async function stopProcess(handle, signal = 'SIGTERM', graceMs = 20000) {

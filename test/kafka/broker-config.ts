@@ -122,11 +122,21 @@ export function brokerProperties(input: BrokerConfigInput): string {
   return lines.map(([k, v]) => `${k}=${String(v)}`).join('\n') + '\n';
 }
 
-/** Console logging (the broker's stdout goes to its log file): warnings, plus start-up and authentication lines. */
-export function loggingConfig(kind: 'reload4j' | 'log4j2'): { file: string; text: string; systemProperty: string } {
-  const infoLoggers = ['kafka.server', 'kafka.Kafka$', 'mskctl.harness', 'org.apache.kafka.common.network.Selector', 'kafka.network.SocketServer'];
-  // the full configuration dump (hundreds of lines) only hides what matters in the log
-  const warnLoggers = ['kafka.server.KafkaConfig'];
+/** The broker's INFO loggers: start-up and authentication lines. */
+const BROKER_INFO_LOGGERS = ['kafka.server', 'kafka.Kafka$', 'mskctl.harness', 'org.apache.kafka.common.network.Selector', 'kafka.network.SocketServer'];
+// the full configuration dump (hundreds of lines) only hides what matters in the log
+const BROKER_WARN_LOGGERS = ['kafka.server.KafkaConfig'];
+
+/**
+ * Console logging (the process's stdout goes to its log file): warnings, plus the `info` loggers (by default the
+ * broker's start-up and authentication lines; MirrorMaker 2 passes its own, see mirror-maker.ts).
+ */
+export function loggingConfig(
+  kind: 'reload4j' | 'log4j2',
+  loggers: { info: string[]; warn: string[] } = { info: BROKER_INFO_LOGGERS, warn: BROKER_WARN_LOGGERS },
+): { file: string; text: string; systemProperty: string } {
+  const infoLoggers = loggers.info;
+  const warnLoggers = loggers.warn;
   if (kind === 'reload4j') {
     return {
       file: 'log4j.properties',

@@ -559,8 +559,9 @@ function killOwnedOnExit(): void {
 /**
  * A tiny detached watchdog: if this process dies without stopping its brokers (SIGKILL, crash), the watchdog
  * stops them, so no broker outlives the test run that started it. It exits as soon as the brokers are gone.
+ * Also watches MirrorMaker 2 (mirror-maker.ts): any process whose command line names a file under runDir.
  */
-function startWatchdog(pids: number[], runDir: string): void {
+export function startWatchdog(pids: number[], runDir: string): void {
   const code = `
     const fs = require('node:fs');
     const [runDir, parentText, ...pidTexts] = process.argv.slice(1);

@@ -7,6 +7,12 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 
 const TRANSIENT = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER']);
 
+/** An error a new topic's partitions answer for a moment after creation (Kafka 4.x): retry, do not fail. */
+export function isTransientTopicError(error: unknown): boolean {
+  const type = (error as { type?: string } | undefined)?.type;
+  return type !== undefined && TRANSIENT.has(type);
+}
+
 export async function createTopicsReady(admin: Admin, options: { topics: ITopicConfig[]; waitForLeaders?: boolean; timeoutMs?: number }): Promise<boolean> {
   const created = await admin.createTopics({ topics: options.topics, waitForLeaders: false });
   const names = options.topics.map((t) => t.topic);
@@ -17,8 +23,7 @@ export async function createTopicsReady(admin: Admin, options: { topics: ITopicC
       const ready = topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
       if (ready) return created;
     } catch (error) {
-      const type = (error as { type?: string }).type;
-      if (type === undefined || !TRANSIENT.has(type)) throw error;
+      if (!isTransientTopicError(error)) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after ${options.timeoutMs ?? 30_000} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
