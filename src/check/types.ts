@@ -1,5 +1,6 @@
 /** The typed result of `mskctl check` (the json/yaml contract) and the probes the steps run over. */
-import type { BrokerAddress, CheckAuthMode, EndpointKind } from './bootstrap.js';
+import type { AuthMode } from '../config/contexts.js';
+import type { BrokerAddress, EndpointKind } from '../kafka/bootstrap.js';
 import type { CauseCode, Operation } from './causes.js';
 
 export const STEP_NAMES = ['parse', 'dns', 'tcp', 'tls', 'credentials', 'token', 'sasl', 'metadata', 'produce-consume', 'topic', 'group'] as const;
@@ -21,7 +22,7 @@ export interface StepResult {
 
 export interface CheckReport {
   bootstrap: string;
-  auth: CheckAuthMode;
+  auth: AuthMode;
   tls: boolean;
   endpointKind: EndpointKind;
   region?: string;

@@ -12,6 +12,7 @@ import type { Kafka, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'ka
 import { usageError, inputError } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
 import { redact } from '../output/redact.js';
+import { clientOptionsFor, type ResolvedConnection } from './connection.js';
 
 export type KafkaAuthMode = 'plaintext' | 'scram' | 'tls' | 'iam';
 
@@ -151,4 +152,31 @@ export async function createKafka(options: KafkaClientOptions): Promise<Kafka> {
   const config = await kafkaConfig(options);
   const { Kafka: KafkaClass } = (await import('kafkajs')).default;
   return new KafkaClass(config);
+}
+
+/**
+ * Client options for a resolved connection (src/kafka/connection.ts), with the shared MSK IAM token provider
+ * when the auth mode is iam (region: the connection's, else environment, context, profile).
+ */
+export async function connectionClientOptions(
+  connection: ResolvedConnection,
+  extra: Parameters<typeof clientOptionsFor>[1] & { endpointUrl?: string },
+): Promise<KafkaClientOptions> {
+  const { endpointUrl, ...rest } = extra;
+  const options = clientOptionsFor(connection, rest);
+  if (connection.auth === 'iam') {
+    const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
+    const provider = await sharedMskTokenProvider({
+      region: connection.region,
+      profile: connection.profile,
+      roleArn: connection.roleArn,
+      sessionName: connection.sessionName,
+      endpointUrl,
+      context: connection.context,
+      log: extra.logger,
+    });
+    options.tokenProvider = () => provider.getToken();
+    options.region = provider.region;
+  }
+  return options;
 }

@@ -31,7 +31,7 @@ function clientSecurity(side: ResolvedSide, prefix: string): string[] {
       return [`${prefix}security.protocol = PLAINTEXT`];
     case 'scram':
       return [
-        `${prefix}security.protocol = ${side.caFile || side.brokers.some((b) => b.endsWith(':9096')) ? 'SASL_SSL' : 'SASL_PLAINTEXT'}`,
+        `${prefix}security.protocol = ${side.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'}`,
         `${prefix}sasl.mechanism = SCRAM-SHA-512`,
         `${prefix}sasl.jaas.config = org.apache.kafka.common.security.scram.ScramLoginModule required username="${side.username ?? ''}" password="\${env:${side.passwordEnv ?? 'PASSWORD'}}";`,
       ];
