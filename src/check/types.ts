@@ -1,4 +1,5 @@
 /** The typed result of `mskctl check` (the json/yaml contract) and the probes the steps run over. */
+import type { CallerIdentity } from '../aws/sts.js';
 import type { AuthMode } from '../config/contexts.js';
 import type { BrokerAddress, EndpointKind } from '../kafka/bootstrap.js';
 import type { CauseCode, Operation } from './causes.js';
@@ -48,13 +49,6 @@ export interface TlsPeer {
   verified: boolean;
   /** why verification failed (only with --insecure-skip-verify, otherwise the handshake throws) */
   verifyError?: string;
-}
-
-export interface CallerIdentity {
-  arn: string;
-  account: string;
-  /** server clock minus local clock, ms (from the STS response's Date header) */
-  clockSkewMs?: number;
 }
 
 export interface CredentialsInfo {
