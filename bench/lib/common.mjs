@@ -58,6 +58,27 @@ export async function startClusters() {
   return startHarness({ kafkaVersion: KAFKA_VERSION, env, log: (l) => process.stderr.write(l + '\n') });
 }
 
+/**
+ * The set-up every replication benchmark starts with: a work directory .kafka/bench/<name>-<tag>, a stderr
+ * logger, the harness's two clusters, a kafkajs client and a connected admin on each (plaintext listeners).
+ */
+export async function benchSetup(name) {
+  const tag = Date.now().toString(36);
+  const root = projectRoot();
+  const workDir = join(root, '.kafka', 'bench', `${name}-${tag}`);
+  await mkdir(workDir, { recursive: true });
+  const log = (line) => process.stderr.write(`bench: ${line}\n`);
+  const harness = await startClusters();
+  const S = harness.source.plaintext;
+  const T = harness.target.plaintext;
+  const source = kafkaClient(S, 'bench-source');
+  const target = kafkaClient(T, 'bench-target');
+  const sourceAdmin = source.admin();
+  const targetAdmin = target.admin();
+  await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
+  return { tag, root, workDir, log, harness, S, T, source, target, sourceAdmin, targetAdmin };
+}
+
 export async function mirrorMakerClasspath() {
   const { resolveKafkaRuntime } = await import(mavenModule);
   const rt = await resolveKafkaRuntime(KAFKA_VERSION, join(projectRoot(), '.kafka'), 'mirror-maker');

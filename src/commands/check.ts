@@ -4,25 +4,14 @@
  */
 import type { CheckPlan } from '../check/run.js';
 import type { CheckReport, StepResult } from '../check/types.js';
-import { resolveContext, type AuthMode } from '../config/contexts.js';
-import { resolveConnection } from '../kafka/connection.js';
+import { resolveContext } from '../config/contexts.js';
+import { bootstrapFlags, resolveConnection, type BootstrapOptions } from '../kafka/connection.js';
 import { inputError, usageError } from '../output/errors.js';
 import { formatTable, paint, type RenderOptions } from '../output/render.js';
 import { UnitParseError, parseDurationMs } from '../sizing/units.js';
 import type { CommandContext, CommandResult } from './types.js';
 
-export interface CheckOptions {
-  bootstrap?: string;
-  auth?: AuthMode;
-  username?: string;
-  passwordEnv?: string;
-  tls?: boolean;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  insecureSkipVerify?: boolean;
-  roleArn?: string;
-  sessionName?: string;
+export interface CheckOptions extends BootstrapOptions {
   timeout?: string;
   keepGoing?: boolean;
   produceConsume?: boolean;
@@ -71,7 +60,7 @@ export async function run(ctx: CommandContext<CheckOptions>): Promise<CommandRes
   const connection = resolveConnection({
     bootstrap: o.bootstrap,
     context,
-    flags: { auth: o.auth, username: o.username, passwordEnv: o.passwordEnv, tls: o.tls, caFile: o.ca, certFile: o.cert, keyFile: o.key, insecureSkipVerify: o.insecureSkipVerify, roleArn: o.roleArn, sessionName: o.sessionName },
+    flags: bootstrapFlags(o),
     env: process.env,
     // on a terminal, an unset password variable is asked for (hidden) instead
     passwordMayBePrompted: process.stdin.isTTY === true,

@@ -6,22 +6,12 @@ import { stringify } from 'yaml';
 import type { CommandContext, CommandResult } from './types.js';
 import { inputError, operationalError, MskctlError } from '../output/errors.js';
 import { resolveContext } from '../config/contexts.js';
-import { resolveConnection } from '../kafka/connection.js';
+import { bootstrapFlags, resolveConnection, type BootstrapOptions } from '../kafka/connection.js';
 import { parseDurationMs, UnitParseError } from '../sizing/units.js';
 import { inventoryFromMeasurement } from '../split/live.js';
 import type { KafkaClientOptions } from '../kafka/client.js';
 
-export interface SplitInventoryOptions {
-  bootstrap?: string;
-  auth?: string;
-  username?: string;
-  passwordEnv?: string;
-  /** false with --no-tls (SCRAM over SASL_PLAINTEXT) */
-  tls?: boolean;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  insecureSkipVerify?: boolean;
+export interface SplitInventoryOptions extends BootstrapOptions {
   sample?: string;
   topics?: string;
   recordsPerTopic?: string;
@@ -32,7 +22,7 @@ async function connectionOptions(ctx: CommandContext<SplitInventoryOptions>): Pr
   const connection = resolveConnection({
     bootstrap: o.bootstrap,
     context: resolveContext(ctx.global.context),
-    flags: { auth: o.auth, username: o.username, passwordEnv: o.passwordEnv, tls: o.tls, caFile: o.ca, certFile: o.cert, keyFile: o.key, insecureSkipVerify: o.insecureSkipVerify },
+    flags: bootstrapFlags(o),
     env: process.env,
     global: { region: ctx.global.region, profile: ctx.global.profile },
   });

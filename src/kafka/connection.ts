@@ -28,6 +28,38 @@ export interface ConnectionFlags {
   sessionName?: string;
 }
 
+/** The connection options of the commands that take --bootstrap (check, split inventory), as commander delivers them. */
+export interface BootstrapOptions {
+  bootstrap?: string;
+  auth?: string;
+  username?: string;
+  passwordEnv?: string;
+  /** false with --no-tls (SCRAM over SASL_PLAINTEXT) */
+  tls?: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  insecureSkipVerify?: boolean;
+  roleArn?: string;
+  sessionName?: string;
+}
+
+/** --ca/--cert/--key and the rest as connection flags. */
+export function bootstrapFlags(o: BootstrapOptions): ConnectionFlags {
+  return {
+    auth: o.auth,
+    username: o.username,
+    passwordEnv: o.passwordEnv,
+    tls: o.tls,
+    caFile: o.ca,
+    certFile: o.cert,
+    keyFile: o.key,
+    insecureSkipVerify: o.insecureSkipVerify,
+    roleArn: o.roleArn,
+    sessionName: o.sessionName,
+  };
+}
+
 /** How a command spells each connection flag, for error messages. */
 export type FlagNames = Record<keyof ConnectionFlags | 'bootstrap', string>;
 

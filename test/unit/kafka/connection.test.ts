@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../../src/config/contexts.js';
-import { clientOptionsFor, defaultPasswordEnv, resolveConnection, sideFlagNames, type ConnectionRequest } from '../../../src/kafka/connection.js';
-import { MskctlError } from '../../../src/output/errors.js';
+import { bootstrapFlags, clientOptionsFor, defaultPasswordEnv, resolveConnection, sideFlagNames, type ConnectionRequest } from '../../../src/kafka/connection.js';
+import type { MskctlError } from '../../../src/output/errors.js';
+import { inputFailure } from '../input-failure.js';
 
 const PROVISIONED = 'b-1.orders.a1b2c3.c2.kafka.eu-west-1.amazonaws.com';
 
@@ -10,14 +11,7 @@ function resolve(request: Partial<ConnectionRequest>) {
 }
 
 function usageFailure(request: Partial<ConnectionRequest>): MskctlError {
-  try {
-    resolve(request);
-  } catch (error) {
-    expect(error).toBeInstanceOf(MskctlError);
-    expect((error as MskctlError).exitCode).toBe(2);
-    return error as MskctlError;
-  }
-  throw new Error('resolveConnection accepted the request');
+  return inputFailure(() => resolve(request));
 }
 
 describe('resolveConnection: bootstrap and default auth', () => {
@@ -119,5 +113,11 @@ describe('clientOptionsFor', () => {
     expect(clientOptionsFor(connection, { clientId: 'x' })).toEqual({ brokers: ['k:9096'], auth: 'scram', ssl: false, username: 'app', password: 'pw', caFile: 'ca.pem', insecureSkipVerify: false, clientId: 'x' });
     const plain = clientOptionsFor(resolve({ bootstrap: 'k:9092' }), { clientId: 'y' });
     expect(plain).toEqual({ brokers: ['k:9092'], auth: 'plaintext', ssl: false, insecureSkipVerify: false, clientId: 'y' });
+  });
+});
+
+describe('bootstrapFlags', () => {
+  it('maps the --bootstrap commands’ --ca/--cert/--key onto connection flags', () => {
+    expect(bootstrapFlags({ bootstrap: 'k:9094', auth: 'tls', ca: 'ca.pem', cert: 'c.pem', key: 'k.pem', tls: true })).toEqual({ auth: 'tls', caFile: 'ca.pem', certFile: 'c.pem', keyFile: 'k.pem', tls: true });
   });
 });
