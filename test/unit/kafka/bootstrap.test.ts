@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brokerAddress, defaultAuthFor, hostKind, parseBootstrap, portMeaning, portsFor } from '../../../src/kafka/bootstrap.js';
-import { MskctlError } from '../../../src/output/errors.js';
+import { inputFailure } from '../input-failure.js';
 
 const PROVISIONED = 'b-1.orders.a1b2c3.c2.kafka.eu-west-1.amazonaws.com';
 const SERVERLESS = 'boot-abc123de.c3.kafka-serverless.ap-southeast-2.amazonaws.com';
@@ -90,16 +90,9 @@ describe('parseBootstrap', () => {
     ['ho st:9092', 'host "ho st"'],
     ['a:1,b c:2', '--bootstrap[1]'],
   ])('rejects %j as input error (exit 2) naming the entry', (text, message) => {
-    let error: unknown;
-    try {
-      parseBootstrap(text);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(MskctlError);
-    expect((error as MskctlError).exitCode).toBe(2);
-    expect((error as MskctlError).message).toContain(message);
-    expect((error as MskctlError).message).toContain('--bootstrap');
+    const error = inputFailure(() => parseBootstrap(text));
+    expect(error.message).toContain(message);
+    expect(error.message).toContain('--bootstrap');
   });
 
   it('warns about lists that cannot be one cluster', () => {
