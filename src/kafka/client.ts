@@ -9,12 +9,11 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type { Kafka, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
+import type { AuthMode } from '../config/contexts.js';
 import { usageError, inputError } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
 import { redact } from '../output/redact.js';
 import { clientOptionsFor, type ResolvedConnection } from './connection.js';
-
-export type KafkaAuthMode = 'plaintext' | 'scram' | 'tls' | 'iam';
 
 /** What an MSK IAM token provider returns (the shape of aws-msk-iam-sasl-signer-js results). */
 export interface IamToken {
@@ -29,7 +28,7 @@ export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 export interface KafkaClientOptions {
   /** host:port bootstrap addresses */
   brokers: string[];
-  auth: KafkaAuthMode;
+  auth: AuthMode;
   /** TLS on the connection. Default: on for scram, tls and iam; off for plaintext. iam and tls cannot turn it off. */
   ssl?: boolean;
   /** SCRAM user name and password (never logged) */
