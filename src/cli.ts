@@ -90,7 +90,7 @@ const SIZE_OPTIONS: OptionSpec[] = [
 function replicationSideOptions(side: 'source' | 'target'): OptionSpec[] {
   return [
     { flags: `--${side} <context|bootstrap>`, description: `the ${side} cluster: a context name or host:port[,host:port...]` },
-    { flags: `--${side}-auth <mode>`, description: `${side} authentication (default: the context's, iam for an MSK Serverless bootstrap, else plaintext)`, choices: ['plaintext', 'scram', 'tls', 'iam'] },
+    { flags: `--${side}-auth <mode>`, description: `${side} authentication (default: the context's, else what MSK serves on the port: 9092 plaintext, 9094/9194 tls, 9096/9196 scram, 9098/9198 and Serverless iam; plaintext on other ports)`, choices: ['plaintext', 'scram', 'tls', 'iam'] },
     { flags: `--${side}-username <name>`, description: `SCRAM user name on the ${side}` },
     { flags: `--${side}-password-env <var>`, description: `environment variable holding the ${side} SCRAM password (default MSKCTL_${side.toUpperCase()}_PASSWORD; never a flag value)` },
     { flags: `--${side}-ca-file <pem>`, description: `CA bundle to verify the ${side} brokers` },
@@ -225,7 +225,7 @@ export const COMMANDS: CommandSpec[] = [
         ],
         options: [
           { flags: '--bootstrap <brokers>', description: 'host:port[,host:port...] of the cluster to measure (or from --context)' },
-          { flags: '--auth <mode>', description: 'iam, scram, tls or plaintext (default: iam on ports 9098/9198, else plaintext)', choices: ['iam', 'scram', 'tls', 'plaintext'] },
+          { flags: '--auth <mode>', description: 'iam, scram, tls or plaintext (default: the context\'s, else what MSK serves on the port: 9092 plaintext, 9094/9194 tls, 9096/9196 scram, 9098/9198 and Serverless iam; plaintext on other ports)', choices: ['iam', 'scram', 'tls', 'plaintext'] },
           { flags: '--username <name>', description: 'SCRAM user name' },
           { flags: '--password-env <var>', description: 'environment variable holding the SCRAM password (default MSKCTL_SCRAM_PASSWORD)' },
           { flags: '--no-tls', description: 'SCRAM over a plaintext connection (SASL_PLAINTEXT; not offered by MSK)' },
@@ -356,7 +356,7 @@ export const COMMANDS: CommandSpec[] = [
     ],
     options: [
       { flags: '--bootstrap <brokers>', description: 'host:port[,host:port...] (default: the context\'s bootstrap)' },
-      { flags: '--auth <mode>', description: 'authentication (default: iam for ports 9098/9198 and MSK host names, else plaintext)', choices: ['iam', 'scram', 'tls', 'plaintext'] },
+      { flags: '--auth <mode>', description: 'authentication (default: the context\'s, else what MSK serves on the port: 9092 plaintext, 9094/9194 tls, 9096/9196 scram, 9098/9198 and Serverless iam; plaintext on other ports)', choices: ['iam', 'scram', 'tls', 'plaintext'] },
       { flags: '--username <name>', description: 'SCRAM user name' },
       { flags: '--password-env <var>', description: 'environment variable holding the SCRAM password (default MSKCTL_SCRAM_PASSWORD; prompted when unset and stdin is a terminal)' },
       { flags: '--no-tls', description: 'SCRAM over a plaintext connection (SASL_PLAINTEXT; not offered by MSK)' },

@@ -20,36 +20,21 @@ import {
   spawnLogged,
   createTopic,
   endOffsets,
-  kafkaClient,
   machine,
   mm2Properties,
   parseArgs,
   produceBulk,
-  projectRoot,
   runMskctl,
   sleep,
-  startClusters,
   startMirrorMaker,
   stopProcess,
   table,
   targetCount,
+  benchSetup,
 } from '../lib/common.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { records: 120_000, partitions: 12, groups: 6, size: 100, seed: 42, settleSeconds: 30, liveRate: 1000, liveSeconds: 40, liveGroups: 3, timeoutSeconds: 600 });
-const tag = Date.now().toString(36);
-const root = projectRoot();
-const workDir = join(root, '.kafka', 'bench', `cutover-${tag}`);
-await mkdir(workDir, { recursive: true });
-const log = (line) => process.stderr.write(`bench: ${line}\n`);
-
-const harness = await startClusters();
-const S = harness.source.plaintext;
-const T = harness.target.plaintext;
-const source = kafkaClient(S, 'bench-source');
-const target = kafkaClient(T, 'bench-target');
-const sourceAdmin = source.admin();
-const targetAdmin = target.admin();
-await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
+const { tag, root, workDir, log, harness, S, T, source, sourceAdmin, targetAdmin } = await benchSetup('cutover');
 const loadStart = machine().loadavg;
 
 const topic = `cut-${tag}`;

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { loadavg, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -55,6 +56,27 @@ export async function startClusters() {
   // full JIT for the brokers (the harness default stops at C1 to start quicker); heap within the machine's rule
   const env = { ...process.env, MSKCTL_KAFKA_JVM_OPTS: process.env.MSKCTL_KAFKA_JVM_OPTS || '-Xms256m -Xmx512m -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true' };
   return startHarness({ kafkaVersion: KAFKA_VERSION, env, log: (l) => process.stderr.write(l + '\n') });
+}
+
+/**
+ * The set-up every replication benchmark starts with: a work directory .kafka/bench/<name>-<tag>, a stderr
+ * logger, the harness's two clusters, a kafkajs client and a connected admin on each (plaintext listeners).
+ */
+export async function benchSetup(name) {
+  const tag = Date.now().toString(36);
+  const root = projectRoot();
+  const workDir = join(root, '.kafka', 'bench', `${name}-${tag}`);
+  await mkdir(workDir, { recursive: true });
+  const log = (line) => process.stderr.write(`bench: ${line}\n`);
+  const harness = await startClusters();
+  const S = harness.source.plaintext;
+  const T = harness.target.plaintext;
+  const source = kafkaClient(S, 'bench-source');
+  const target = kafkaClient(T, 'bench-target');
+  const sourceAdmin = source.admin();
+  const targetAdmin = target.admin();
+  await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
+  return { tag, root, workDir, log, harness, S, T, source, target, sourceAdmin, targetAdmin };
 }
 
 export function kafkaClient(brokers, clientId) {

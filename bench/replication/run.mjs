@@ -13,23 +13,21 @@ import {
   MM2_HEAP,
   createTopic,
   endOffsets,
-  kafkaClient,
   machine,
   mm2Properties,
   mskctlArgs,
   parseArgs,
   percentile,
   produceBulk,
-  projectRoot,
   rssSampler,
   sleep,
   spawnLogged,
-  startClusters,
   startMirrorMaker,
   stopProcess,
   table,
   targetCount,
   topicExists,
+  benchSetup,
 } from '../lib/common.mjs';
 
 const opts = parseArgs(process.argv.slice(2), {
@@ -45,20 +43,7 @@ const opts = parseArgs(process.argv.slice(2), {
 });
 const mm2Tasks = opts.mm2Tasks > 0 ? opts.mm2Tasks : opts.partitions;
 const sizes = opts.sizes.split(',').map(Number);
-const tag = Date.now().toString(36);
-const root = projectRoot();
-const workDir = join(root, '.kafka', 'bench', `replication-${tag}`);
-await mkdir(workDir, { recursive: true });
-const log = (line) => process.stderr.write(`bench: ${line}\n`);
-
-const harness = await startClusters();
-const S = harness.source.plaintext;
-const T = harness.target.plaintext;
-const source = kafkaClient(S, 'bench-source');
-const target = kafkaClient(T, 'bench-target');
-const sourceAdmin = source.admin();
-const targetAdmin = target.admin();
-await Promise.all([sourceAdmin.connect(), targetAdmin.connect()]);
+const { tag, root, workDir, log, harness, S, T, source, target, sourceAdmin, targetAdmin } = await benchSetup('replication');
 
 const results = { date: new Date().toISOString(), machine: machine(), options: opts, mm2Heap: MM2_HEAP, throughput: [], latency: [] };
 let activeChild;

@@ -5,7 +5,8 @@
  * do. Pure: no I/O, messages are redacted.
  */
 import { redactString } from '../output/redact.js';
-import { portsFor, type CheckAuthMode } from './bootstrap.js';
+import type { AuthMode } from '../config/contexts.js';
+import { portsFor } from '../kafka/bootstrap.js';
 
 export type CauseCode =
   | 'PORT_AUTH_MISMATCH'
@@ -63,7 +64,7 @@ export type Operation =
   | 'describe-group';
 
 export interface FailureContext {
-  auth: CheckAuthMode;
+  auth: AuthMode;
   /** TLS on the connection */
   tls: boolean;
   operation?: Operation;

@@ -9,7 +9,7 @@ import type { Logger } from '../output/log.js';
 import { createCredentialsProvider } from '../auth/credentials.js';
 import { shortenAccessKey } from '../auth/token-inspect.js';
 import { credentialSourceFor, mapCredentialError, MskTokenProvider, resolveRegion, validateRegion } from '../auth/token-provider.js';
-import { getCallerIdentity, isUnreachable } from '../aws/caller-identity.js';
+import { isUnreachable, probeCallerIdentity } from '../aws/sts.js';
 import { SIGNING_CLOCK_OFFSET_ENV, signingClockOffset, withShiftedClock } from './signing-clock.js';
 import type { CredentialsInfo, GeneratedToken } from './types.js';
 
@@ -83,7 +83,7 @@ export async function createIamSources(options: IamSourceOptions): Promise<IamSo
         ...(c.expiration ? { expiresAt: c.expiration.toISOString() } : {}),
       };
       try {
-        info.identity = await getCallerIdentity({ region, credentials, endpointUrl: options.endpointUrl, timeoutMs: options.stsTimeoutMs });
+        info.identity = await probeCallerIdentity({ region, credentials, endpointUrl: options.endpointUrl, timeoutMs: options.stsTimeoutMs });
       } catch (error) {
         if (!isUnreachable(error)) throw error;
         const e = error as { code?: string; name?: string };

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { inputError } from '../output/errors.js';
-import type { BrokerAddress } from './bootstrap.js';
+import type { BrokerAddress } from '../kafka/bootstrap.js';
 import type { TlsPeer } from './types.js';
 
 function timeoutError(what: string, ms: number): NodeJS.ErrnoException {

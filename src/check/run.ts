@@ -6,7 +6,9 @@
  */
 import { isIP } from 'node:net';
 import { inspectToken } from '../auth/token-inspect.js';
-import { portAuthWarnings, portMeaning, type BrokerAddress, type CheckAuthMode, type ParsedBootstrap } from './bootstrap.js';
+import type { AuthMode } from '../config/contexts.js';
+import { portMeaning, type BrokerAddress, type ParsedBootstrap } from '../kafka/bootstrap.js';
+import { portAuthWarnings } from './bootstrap.js';
 import { classifyFailure, saslExpectedHint, tlsExpectedHint, tokenFindingCause, type FailureContext, type Operation } from './causes.js';
 import { ProbeError, type CheckProbes, type CheckReport, type RoundTripOptions, type StepName, type StepResult, type StepStatus } from './types.js';
 
@@ -14,7 +16,7 @@ export interface CheckPlan {
   /** the bootstrap string as given */
   bootstrapText: string;
   bootstrap: ParsedBootstrap;
-  auth: CheckAuthMode;
+  auth: AuthMode;
   /** TLS on the Kafka connections */
   tls: boolean;
   /** the region IAM tokens are signed for */

@@ -1,5 +1,7 @@
 /** The typed result of `mskctl check` (the json/yaml contract) and the probes the steps run over. */
-import type { BrokerAddress, CheckAuthMode, EndpointKind } from './bootstrap.js';
+import type { CallerIdentity } from '../aws/sts.js';
+import type { AuthMode } from '../config/contexts.js';
+import type { BrokerAddress, EndpointKind } from '../kafka/bootstrap.js';
 import type { CauseCode, Operation } from './causes.js';
 
 export const STEP_NAMES = ['parse', 'dns', 'tcp', 'tls', 'credentials', 'token', 'sasl', 'metadata', 'produce-consume', 'topic', 'group'] as const;
@@ -21,7 +23,7 @@ export interface StepResult {
 
 export interface CheckReport {
   bootstrap: string;
-  auth: CheckAuthMode;
+  auth: AuthMode;
   tls: boolean;
   endpointKind: EndpointKind;
   region?: string;
@@ -47,13 +49,6 @@ export interface TlsPeer {
   verified: boolean;
   /** why verification failed (only with --insecure-skip-verify, otherwise the handshake throws) */
   verifyError?: string;
-}
-
-export interface CallerIdentity {
-  arn: string;
-  account: string;
-  /** server clock minus local clock, ms (from the STS response's Date header) */
-  clockSkewMs?: number;
 }
 
 export interface CredentialsInfo {

@@ -2,27 +2,16 @@
  * `mskctl check`: options (flags > environment > context > defaults) → a check plan and the real probes →
  * the stepwise diagnosis in src/check/run.ts → a report (table/json/yaml). Exit 1 when a step failed.
  */
-import { parseBootstrap, defaultAuthFor, type CheckAuthMode } from '../check/bootstrap.js';
 import type { CheckPlan } from '../check/run.js';
 import type { CheckReport, StepResult } from '../check/types.js';
-import { resolveContext, type Context } from '../config/contexts.js';
+import { resolveContext } from '../config/contexts.js';
+import { bootstrapFlags, resolveConnection, type BootstrapOptions } from '../kafka/connection.js';
 import { inputError, usageError } from '../output/errors.js';
 import { formatTable, paint, type RenderOptions } from '../output/render.js';
 import { UnitParseError, parseDurationMs } from '../sizing/units.js';
 import type { CommandContext, CommandResult } from './types.js';
 
-export interface CheckOptions {
-  bootstrap?: string;
-  auth?: CheckAuthMode;
-  username?: string;
-  passwordEnv?: string;
-  tls?: boolean;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  insecureSkipVerify?: boolean;
-  roleArn?: string;
-  sessionName?: string;
+export interface CheckOptions extends BootstrapOptions {
   timeout?: string;
   keepGoing?: boolean;
   produceConsume?: boolean;
@@ -33,7 +22,6 @@ export interface CheckOptions {
   group?: string;
 }
 
-export const DEFAULT_PASSWORD_ENV = 'MSKCTL_SCRAM_PASSWORD';
 export const DEFAULT_TIMEOUT = '10s';
 
 function durationOption(text: string, flag: string, min: number): number {
@@ -66,37 +54,19 @@ async function promptPassword(question: string): Promise<string> {
   });
 }
 
-async function scramPassword(options: CheckOptions, context: Context | undefined): Promise<string> {
-  const variable = options.passwordEnv ?? context?.passwordEnv ?? DEFAULT_PASSWORD_ENV;
-  const fromEnv = process.env[variable];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (process.stdin.isTTY) return promptPassword('SCRAM password: ');
-  throw usageError(
-    `SCRAM needs a password: the environment variable ${variable} is not set and stdin is not a terminal`,
-    `export ${variable}=… (or name another variable with --password-env); passwords are never taken from flags`,
-    'INPUT_INVALID',
-  );
-}
-
 export async function run(ctx: CommandContext<CheckOptions>): Promise<CommandResult<CheckReport>> {
   const o = ctx.options;
   const context = resolveContext(ctx.global.context);
-  const bootstrapText = o.bootstrap ?? context?.bootstrap;
-  if (!bootstrapText) throw usageError('no bootstrap brokers', 'give --bootstrap host:port[,host:port...] or --context with a bootstrap', 'INPUT_INVALID');
-  const bootstrap = parseBootstrap(bootstrapText, o.bootstrap ? '--bootstrap' : `context ${context?.name}.bootstrap`);
-  const auth: CheckAuthMode = o.auth ?? context?.auth ?? defaultAuthFor(bootstrap);
-  const tls = o.tls === false ? false : auth !== 'plaintext';
-  if (!tls && (auth === 'iam' || auth === 'tls')) throw usageError(`--no-tls: auth ${auth} always uses TLS`, '--no-tls only applies to --auth scram (SASL_PLAINTEXT listeners outside MSK)', 'INPUT_INVALID');
-  const caFile = o.ca ?? context?.caFile;
-  const certFile = o.cert ?? context?.certFile;
-  const keyFile = o.key ?? context?.keyFile;
-  const insecureSkipVerify = o.insecureSkipVerify === true || context?.insecureSkipVerify === true;
-  if (auth === 'tls' && (!certFile || !keyFile)) throw usageError('--auth tls needs a client certificate and key', 'give --cert and --key (PEM files)', 'INPUT_INVALID');
-  if (auth !== 'tls' && (o.cert || o.key)) throw usageError('--cert and --key are for --auth tls', undefined, 'INPUT_INVALID');
-  if (auth !== 'scram' && (o.username || o.passwordEnv)) throw usageError('--username and --password-env are for --auth scram', undefined, 'INPUT_INVALID');
-  if (auth !== 'iam' && (o.roleArn || o.sessionName)) throw usageError('--role-arn and --session-name are for --auth iam', undefined, 'INPUT_INVALID');
-  const username = o.username ?? context?.username;
-  if (auth === 'scram' && !username) throw usageError('--auth scram needs --username', undefined, 'INPUT_INVALID');
+  const connection = resolveConnection({
+    bootstrap: o.bootstrap,
+    context,
+    flags: bootstrapFlags(o),
+    env: process.env,
+    // on a terminal, an unset password variable is asked for (hidden) instead
+    passwordMayBePrompted: process.stdin.isTTY === true,
+  });
+  const { bootstrap, auth, tls, caFile, certFile, keyFile, insecureSkipVerify, username } = connection;
+  const bootstrapText = connection.brokers.join(',');
   const timeoutMs = durationOption(o.timeout ?? DEFAULT_TIMEOUT, '--timeout', 500);
   if (o.testTopic !== undefined && !TOPIC_NAME.test(o.testTopic)) throw inputError({ path: '--test-topic' }, `found ${JSON.stringify(o.testTopic)}`, 'a Kafka topic name (letters, digits, . _ -)');
   if (!o.produceConsume && (o.testTopic !== undefined || o.duration !== undefined)) throw usageError('--test-topic and --duration need --produce-consume', undefined, 'INPUT_INVALID');
@@ -121,7 +91,8 @@ export async function run(ctx: CommandContext<CheckOptions>): Promise<CommandRes
     });
     region = iam.region;
   }
-  const password = auth === 'scram' ? await scramPassword(o, context) : undefined;
+  // undefined only on a terminal (off a terminal the resolver refused already)
+  const password = auth === 'scram' && connection.password === undefined ? await promptPassword('SCRAM password: ') : connection.password;
 
   const plan: CheckPlan = {
     bootstrapText,

@@ -70,29 +70,10 @@ function resolveSides(ctx: CommandContext<Options>): Sides {
 }
 
 async function kafkaFor(side: ResolvedSide, ctx: CommandContext<Options>): Promise<Kafka> {
-  const { createKafka } = await import('../kafka/client.js');
-  let tokenProvider;
-  if (side.auth === 'iam') {
-    const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
-    const provider = await sharedMskTokenProvider({ region: side.region, profile: side.profile, roleArn: side.roleArn, sessionName: side.sessionName, endpointUrl: ctx.global.endpointUrl, log: ctx.log });
-    tokenProvider = () => provider.getToken();
-  }
-  return createKafka({
-    brokers: side.brokers,
-    auth: side.auth,
-    username: side.username,
-    password: side.password,
-    caFile: side.caFile,
-    certFile: side.certFile,
-    keyFile: side.keyFile,
-    insecureSkipVerify: side.insecureSkipVerify,
-    ...(side.noTls ? { ssl: false } : {}),
-    region: side.region,
-    tokenProvider,
-    clientId: `mskctl-replicate-${side.side}`,
-    logger: ctx.log,
-    logLevel: ctx.global.verbose ? 'warn' : 'nothing',
-  });
+  const { createKafka, connectionClientOptions } = await import('../kafka/client.js');
+  return createKafka(
+    await connectionClientOptions(side, { clientId: `mskctl-replicate-${side.side}`, logger: ctx.log, logLevel: ctx.global.verbose ? 'warn' : 'nothing', endpointUrl: ctx.global.endpointUrl }),
+  );
 }
 
 async function withAdmin<T>(kafka: Kafka, side: Side, fn: (admin: Admin) => Promise<T>): Promise<T> {

@@ -4,76 +4,37 @@
  */
 import { stringify } from 'yaml';
 import type { CommandContext, CommandResult } from './types.js';
-import { inputError, operationalError, usageError, MskctlError } from '../output/errors.js';
-import { resolveContext, AUTH_MODES, type AuthMode } from '../config/contexts.js';
+import { inputError, operationalError, MskctlError } from '../output/errors.js';
+import { resolveContext } from '../config/contexts.js';
+import { bootstrapFlags, resolveConnection, type BootstrapOptions } from '../kafka/connection.js';
 import { parseDurationMs, UnitParseError } from '../sizing/units.js';
 import { inventoryFromMeasurement } from '../split/live.js';
 import type { KafkaClientOptions } from '../kafka/client.js';
 
-export interface SplitInventoryOptions {
-  bootstrap?: string;
-  auth?: string;
-  username?: string;
-  passwordEnv?: string;
-  /** false with --no-tls (SCRAM over SASL_PLAINTEXT) */
-  tls?: boolean;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  insecureSkipVerify?: boolean;
+export interface SplitInventoryOptions extends BootstrapOptions {
   sample?: string;
   topics?: string;
   recordsPerTopic?: string;
 }
 
-const DEFAULT_PASSWORD_ENV = 'MSKCTL_SCRAM_PASSWORD';
-
-function defaultAuthFor(brokers: string[]): AuthMode {
-  // MSK's IAM ports; everything else starts as plaintext unless said otherwise
-  return brokers.some((b) => /:(9098|9198)$/.test(b) || /\.amazonaws\.com(:\d+)?$/.test(b)) ? 'iam' : 'plaintext';
-}
-
 async function connectionOptions(ctx: CommandContext<SplitInventoryOptions>): Promise<KafkaClientOptions> {
   const o = ctx.options;
-  const context = resolveContext(ctx.global.context);
-  const bootstrap = o.bootstrap ?? context?.bootstrap;
-  if (!bootstrap) throw usageError('no bootstrap brokers', 'give --bootstrap host:port[,host:port...] or --context NAME');
-  const brokers = bootstrap.split(',').map((b) => b.trim()).filter((b) => b.length > 0);
-  for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) throw inputError({ path: '--bootstrap' }, `found ${JSON.stringify(broker)}`, 'host:port, comma-separated');
-  }
-  const authText = o.auth ?? context?.auth ?? defaultAuthFor(brokers);
-  if (!(AUTH_MODES as readonly string[]).includes(authText)) throw usageError(`--auth: found ${JSON.stringify(authText)}`, `one of ${AUTH_MODES.join(', ')}`);
-  const auth = authText as AuthMode;
-  const options: KafkaClientOptions = {
-    brokers,
-    auth,
+  const connection = resolveConnection({
+    bootstrap: o.bootstrap,
+    context: resolveContext(ctx.global.context),
+    flags: bootstrapFlags(o),
+    env: process.env,
+    global: { region: ctx.global.region, profile: ctx.global.profile },
+  });
+  const { connectionClientOptions } = await import('../kafka/client.js');
+  return connectionClientOptions(connection, {
     clientId: 'mskctl-split-inventory',
     // fail within seconds, not minutes: the command retries per topic itself
     retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 3000 },
     requestTimeoutMs: 30_000,
     logger: ctx.log,
-    caFile: o.ca ?? context?.caFile,
-    certFile: o.cert ?? context?.certFile,
-    keyFile: o.key ?? context?.keyFile,
-    // flags named as in mskctl check; TLS unless --no-tls (SCRAM only) or plaintext
-    ssl: o.tls === false ? false : auth !== 'plaintext',
-    insecureSkipVerify: o.insecureSkipVerify ?? context?.insecureSkipVerify,
-  };
-  if (options.ssl === false && auth !== 'scram' && auth !== 'plaintext') throw usageError(`--no-tls: auth ${auth} always uses TLS`, '--no-tls only applies to --auth scram (SASL_PLAINTEXT listeners outside MSK)');
-  if (auth === 'scram') {
-    const passwordEnv = o.passwordEnv ?? context?.passwordEnv ?? DEFAULT_PASSWORD_ENV;
-    options.username = o.username ?? context?.username;
-    options.password = process.env[passwordEnv];
-    if (options.password === undefined) throw usageError(`SCRAM needs a password: ${passwordEnv} is not set`, `export ${passwordEnv}=... (the password is never taken as a flag)`);
-  }
-  if (auth === 'iam') {
-    const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
-    const provider = await sharedMskTokenProvider({ region: ctx.global.region, profile: ctx.global.profile, endpointUrl: ctx.global.endpointUrl, context, log: ctx.log });
-    options.tokenProvider = () => provider.getToken();
-    options.region = ctx.global.region ?? context?.region;
-  }
-  return options;
+    endpointUrl: ctx.global.endpointUrl,
+  });
 }
 
 function parseSample(text: string | undefined): number {

@@ -6,7 +6,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { GlobalOptions } from '../commands/types.js';
 import { loadContexts } from '../config/contexts.js';
-import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
+import { connectionClientOptions, createKafka, type KafkaClientOptions } from '../kafka/client.js';
 import { MskctlError, operationalError, usageError } from '../output/errors.js';
 import { resolveSide, type Side } from '../replication/endpoints.js';
 import type { Logger } from '../output/log.js';
@@ -29,26 +29,7 @@ export interface LivePorts {
 /** A plan's cluster (a context name, else bootstrap addresses) as client options, resolved like `mskctl replicate` does. */
 export async function clientOptionsFor(spec: string, side: Side, global: GlobalOptions, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<KafkaClientOptions> {
   const resolved = resolveSide(side, spec, {}, loadContexts(env), env, { region: global.region, profile: global.profile });
-  const options: KafkaClientOptions = {
-    brokers: resolved.brokers,
-    auth: resolved.auth,
-    username: resolved.username,
-    password: resolved.password,
-    caFile: resolved.caFile,
-    certFile: resolved.certFile,
-    keyFile: resolved.keyFile,
-    insecureSkipVerify: resolved.insecureSkipVerify,
-    region: resolved.region,
-    clientId: `mskctl-cutover-${side}`,
-    logger: log,
-    logLevel: global.verbose ? 'warn' : 'nothing',
-  };
-  if (resolved.auth === 'iam') {
-    const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
-    const provider = await sharedMskTokenProvider({ region: resolved.region, profile: resolved.profile, roleArn: resolved.roleArn, sessionName: resolved.sessionName, endpointUrl: global.endpointUrl, log });
-    options.tokenProvider = () => provider.getToken();
-  }
-  return options;
+  return connectionClientOptions(resolved, { clientId: `mskctl-cutover-${side}`, logger: log, logLevel: global.verbose ? 'warn' : 'nothing', endpointUrl: global.endpointUrl });
 }
 
 /** Retries a read of the flow's topics a few times: a reader's metadata can lag behind a just-created topic. */

@@ -9,11 +9,11 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type { Kafka, KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
+import type { AuthMode } from '../config/contexts.js';
 import { usageError, inputError } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
 import { redact } from '../output/redact.js';
-
-export type KafkaAuthMode = 'plaintext' | 'scram' | 'tls' | 'iam';
+import { clientOptionsFor, type ResolvedConnection } from './connection.js';
 
 /** What an MSK IAM token provider returns (the shape of aws-msk-iam-sasl-signer-js results). */
 export interface IamToken {
@@ -28,7 +28,7 @@ export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 export interface KafkaClientOptions {
   /** host:port bootstrap addresses */
   brokers: string[];
-  auth: KafkaAuthMode;
+  auth: AuthMode;
   /** TLS on the connection. Default: on for scram, tls and iam; off for plaintext. iam and tls cannot turn it off. */
   ssl?: boolean;
   /** SCRAM user name and password (never logged) */
@@ -151,4 +151,31 @@ export async function createKafka(options: KafkaClientOptions): Promise<Kafka> {
   const config = await kafkaConfig(options);
   const { Kafka: KafkaClass } = (await import('kafkajs')).default;
   return new KafkaClass(config);
+}
+
+/**
+ * Client options for a resolved connection (src/kafka/connection.ts), with the shared MSK IAM token provider
+ * when the auth mode is iam (region: the connection's, else environment, context, profile).
+ */
+export async function connectionClientOptions(
+  connection: ResolvedConnection,
+  extra: Parameters<typeof clientOptionsFor>[1] & { endpointUrl?: string },
+): Promise<KafkaClientOptions> {
+  const { endpointUrl, ...rest } = extra;
+  const options = clientOptionsFor(connection, rest);
+  if (connection.auth === 'iam') {
+    const { sharedMskTokenProvider } = await import('../auth/token-provider.js');
+    const provider = await sharedMskTokenProvider({
+      region: connection.region,
+      profile: connection.profile,
+      roleArn: connection.roleArn,
+      sessionName: connection.sessionName,
+      endpointUrl,
+      context: connection.context,
+      log: extra.logger,
+    });
+    options.tokenProvider = () => provider.getToken();
+    options.region = provider.region;
+  }
+  return options;
 }

@@ -33,7 +33,7 @@ function clientSecurity(side: ResolvedSide, prefix: string): Array<[string, stri
         return [['security.protocol', 'PLAINTEXT']];
       case 'scram':
         return [
-          ['security.protocol', side.caFile || side.brokers.some((b) => b.endsWith(':9096')) ? 'SASL_SSL' : 'SASL_PLAINTEXT'],
+          ['security.protocol', side.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT'],
           ['sasl.mechanism', 'SCRAM-SHA-512'],
           ['sasl.jaas.config', `org.apache.kafka.common.security.scram.ScramLoginModule required username="${side.username ?? ''}" password="\${env:${side.passwordEnv ?? 'PASSWORD'}}";`],
         ];

@@ -15,7 +15,7 @@ describe('mskctl replicate (without brokers)', () => {
     const cases: Array<[string[], RegExp]> = [
       [['replicate', '--target', 'k:9092', '--topics', 'x'], /--source is required/],
       [['replicate', '--source', 'k:9092', '--target', 'k:9092', '--topics', 'orders('], /--topics: invalid regular expression "orders\("/],
-      [['replicate', '--source', 'nohostport', '--target', 'k:9092', '--topics', 'x'], /--source "nohostport": "nohostport" is not host:port/],
+      [['replicate', '--source', 'nohostport', '--target', 'k:9092', '--topics', 'x'], /--source\[0\]: found "nohostport": no port/],
       [['replicate', '--source', 'k:9096', '--source-auth', 'scram', '--source-username', 'u', '--target', 'k:9092', '--topics', 'x'], /MSKCTL_SOURCE_PASSWORD is not set/],
       [['replicate', '--source', 'k:9092', '--target', 'k:9092', '--topics', 'x', '--flow-id', 'a.b'], /invalid flow id/],
       [['replicate', '--source', 'k:9092', '--target', 'k:9092', '--topics', 'x', '--refresh', 'soon'], /--refresh: found "soon"/],

@@ -132,7 +132,7 @@ describe('mskctl split inventory: bad input before any connection', () => {
     [['--bootstrap', '127.0.0.1:1', '--sample', 'soon'], /--sample: found "soon"/, /60s or 5m|duration/],
     [['--bootstrap', '127.0.0.1:1', '--sample', '100ms'], /--sample: found "100ms"/, /at least 1s/],
     [['--bootstrap', '127.0.0.1:1', '--topics', '(unclosed'], /--topics: found "\(unclosed"/, /regular expression/],
-    [['--bootstrap', 'no-port-here'], /--bootstrap: found "no-port-here"/, /host:port/],
+    [['--bootstrap', 'no-port-here'], /--bootstrap\[0\]: found "no-port-here"/, /host:port/],
     [[], /no bootstrap brokers/, /--bootstrap/],
     [['--bootstrap', '127.0.0.1:1', '--auth', 'scram', '--username', 'u'], /SCRAM needs a password: MSKCTL_SCRAM_PASSWORD is not set/, /never taken as a flag/],
   ])('%j', (args, message, hint) => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { memoizeCredentials } from '../../src/auth/credentials.js';
 import { MskTokenProvider } from '../../src/auth/token-provider.js';
 import { inspectToken } from '../../src/auth/token-inspect.js';
-import { parseBootstrap } from '../../src/check/bootstrap.js';
+import { parseBootstrap } from '../../src/kafka/bootstrap.js';
 import { createCheckProbes } from '../../src/check/probes.js';
 import { runCheck, type CheckPlan } from '../../src/check/run.js';
 import type { RoundTripResult } from '../../src/check/types.js';

@@ -4,7 +4,7 @@
  */
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js';
 import { describe, expect, it } from 'vitest';
-import { parseBootstrap } from '../../../src/check/bootstrap.js';
+import { parseBootstrap } from '../../../src/kafka/bootstrap.js';
 import { runCheck, type CheckPlan } from '../../../src/check/run.js';
 import { ProbeError, type CheckProbes, type CredentialsInfo, type StepResult } from '../../../src/check/types.js';
 

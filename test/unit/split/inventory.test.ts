@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseYamlDocument } from '../../../src/input/yaml.js';
-import { MskctlError } from '../../../src/output/errors.js';
+import type { MskctlError } from '../../../src/output/errors.js';
 import { parseInventory } from '../../../src/split/inventory.js';
+import { inputFailure } from '../input-failure.js';
 
 const VALID = `version: 1
 defaults:
@@ -46,14 +47,7 @@ function parse(text: string) {
 
 /** The error a bad inventory raises: exit 2, with file:line and field path in the message. */
 function failure(text: string): MskctlError {
-  try {
-    parse(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(MskctlError);
-    expect((error as MskctlError).exitCode).toBe(2);
-    return error as MskctlError;
-  }
-  throw new Error('expected the inventory to be refused');
+  return inputFailure(() => parse(text));
 }
 
 describe('parseInventory: a valid inventory', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUnreachable } from '../../../src/aws/caller-identity.js';
+import { isUnreachable } from '../../../src/aws/sts.js';
 
 describe('isUnreachable: "STS cannot be reached from here" (skip the step) vs "STS said no" (fail it)', () => {
   it.each([
