@@ -326,6 +326,7 @@ export const COMMANDS: CommandSpec[] = [
         examples: [
           "mskctl auth policy --role consumer --cluster-arn arn:aws:kafka:eu-west-1:123456789012:cluster/orders/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5 --topics 'orders.*' --groups billing",
           'mskctl auth policy --role transactional-producer --region eu-west-1 --account 123456789012 --cluster-name orders --cluster-uuid 6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5 --topics orders --transactional-ids billing-tx',
+          "mskctl auth policy --role replicator-target --cluster-arn arn:aws:kafka:eu-west-1:123456789012:cluster/sls/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-s1 --topics 'orders.*' --flow-id orders",
         ],
         options: [
           {
@@ -340,6 +341,7 @@ export const COMMANDS: CommandSpec[] = [
           { flags: '--topics <patterns>', description: 'topic names or patterns (* and ?), comma-separated or repeated', repeatable: true },
           { flags: '--groups <patterns>', description: 'consumer group ids or patterns, comma-separated or repeated', repeatable: true },
           { flags: '--transactional-ids <patterns>', description: 'transactional ids or patterns, comma-separated or repeated', repeatable: true },
+          { flags: '--flow-id <id>', description: "replicator-target: also grant mskctl replicate's own state for this flow (its internal topics, group and transactional ids)" },
         ],
         load: () => import('./commands/auth-policy.js'),
       },

@@ -4,6 +4,7 @@
  * group, transactional-id). Pure: no I/O, no AWS SDK.
  */
 import { inputError, usageError } from '../output/errors.js';
+import { flowGroupId, flowTopics, flowTransactionalId, validateFlowId } from '../replication/topic-plan.js';
 
 export const POLICY_ROLES = [
   'producer',
@@ -30,6 +31,8 @@ export interface PolicyRequest {
   topics: string[];
   groups: string[];
   transactionalIds: string[];
+  /** replicator-target: the `mskctl replicate --flow-id` whose own state the policy must also cover */
+  flowId?: string;
 }
 
 export interface PolicyStatement {
@@ -218,11 +221,30 @@ function actionsFor(role: PolicyRole, hasGroups: boolean): RoleActions {
         transactionalId: [],
         requires: ['topics'],
         notes: [
-          '--topics must also cover any topic the replicator keeps its own state in on the target.',
+          'For mskctl replicate, add --flow-id FLOW: it grants the flow\'s own state on the target (its two internal topics, its group, its transactional ids) by exact name.',
           ...(hasGroups ? [] : ['No --groups given: the replicator cannot write translated consumer offsets on the target.']),
         ],
       };
   }
+}
+
+/**
+ * `mskctl replicate` keeps its state on the target: two internal topics it creates, reads and writes, the group
+ * its processes share the partitions through, and with --exactly-once one transactional id per process slot.
+ * Named exactly (topics, group) or by the flow's prefix (transactional ids), nothing wider.
+ */
+function flowStateStatements(role: PolicyRole, cluster: ClusterRef, flowId: string, notes: string[]): PolicyStatement[] {
+  if (role !== 'replicator-target') {
+    notes.push(`--flow-id is used by --role replicator-target only; nothing was granted for it.`);
+    return [];
+  }
+  validateFlowId(flowId);
+  const topics = flowTopics(flowId);
+  return [
+    { Sid: 'ReplicatorStateTopics', Effect: 'Allow', Action: [A('CreateTopic'), A('DescribeTopic'), A('ReadData'), A('WriteData')], Resource: [topics.positions, topics.offsetMap].map((t) => resourceArn(cluster, 'topic', t)) },
+    { Sid: 'ReplicatorGroup', Effect: 'Allow', Action: [A('DescribeGroup'), A('AlterGroup')], Resource: [resourceArn(cluster, 'group', flowGroupId(flowId))] },
+    { Sid: 'ReplicatorTransactionalIds', Effect: 'Allow', Action: [A('DescribeTransactionalId'), A('AlterTransactionalId')], Resource: [resourceArn(cluster, 'transactional-id', flowTransactionalId(flowId, '*'))] },
+  ];
 }
 
 const FLAG_OF = { topics: '--topics', groups: '--groups', transactionalIds: '--transactional-ids' } as const;
@@ -268,6 +290,7 @@ export function generatePolicy(request: PolicyRequest): GeneratedPolicy {
   } else if (groups.length > 0) {
     notes.push(`--groups is not used by --role ${request.role}; no group permissions were granted.`);
   }
+  if (request.flowId !== undefined) statements.push(...flowStateStatements(request.role, request.cluster, request.flowId, notes));
   if (actions.transactionalId.length > 0) {
     statements.push({
       Sid: 'TransactionalIds',

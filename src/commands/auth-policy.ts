@@ -13,6 +13,7 @@ interface PolicyOptions {
   topics?: string[];
   groups?: string[];
   transactionalIds?: string[];
+  flowId?: string;
 }
 
 export async function run(ctx: CommandContext<PolicyOptions>): Promise<CommandResult<PolicyDocument>> {
@@ -40,6 +41,7 @@ export async function run(ctx: CommandContext<PolicyOptions>): Promise<CommandRe
     topics: o.topics ?? [],
     groups: o.groups ?? [],
     transactionalIds: o.transactionalIds ?? [],
+    ...(o.flowId === undefined ? {} : { flowId: o.flowId }),
   });
   ctx.log.info(`IAM policy for a ${role} on ${clusterArn(cluster)}`);
   for (const note of notes) ctx.log.info(`note: ${note}`);

@@ -332,13 +332,22 @@ export class Replicator {
         nextProgress = now + this.options.progressMs;
         this.options.onProgress?.(this.progress());
       }
+      if (this.finished()) break;
       if (this.member.rejoinReason !== null) {
         // between rounds: nothing of this process is in flight, so another may take any partition now
         prefetch = await this.settle(prefetch);
-        await this.rejoin();
+        try {
+          await this.rejoin();
+          backoff = 100;
+        } catch (error) {
+          if (!isRetriable(error)) throw this.fatal(error);
+          this.noteError('rejoining the replication group', error);
+          this.member.requestRejoin(`retrying after: ${errorMessage(error)}`);
+          await sleep(backoff, signal);
+          backoff = Math.min(backoff * 2, 5000);
+        }
         continue;
       }
-      if (this.finished()) break;
       try {
         const fetched = await this.unstick(await (prefetch ?? this.fetchRound()));
         prefetch = null;

@@ -254,8 +254,8 @@ export function flowGroupId(flowId: string): string {
   return `mskctl.${flowId}`;
 }
 
-/** --exactly-once: the transactional id of the process in slot `slot` (see assignment.ts). */
-export function flowTransactionalId(flowId: string, slot: number): string {
+/** --exactly-once: the transactional id of the process in slot `slot` (see assignment.ts); '*' for the pattern of all. */
+export function flowTransactionalId(flowId: string, slot: number | '*'): string {
   return `mskctl.${flowId}.${slot}`;
 }
 

@@ -150,4 +150,21 @@ describe('one flow, several processes (same --flow-id)', () => {
   it('--exactly-once: the same with zero duplicates for read_committed readers (a frozen process is fenced)', async () => {
     await scaleOut('eos');
   }, 240_000);
+
+  it('a process started with other flow options is refused (exit 2) and the running one goes on', async () => {
+    const { source } = await clients();
+    const topic = `scale-${id}-opts`;
+    const flowId = `scale-${id}-opts`;
+    await createTopics(source, [{ topic, partitions: 2 }]);
+    await produce(source, topic, 2, 1_000);
+    const first = startReplicate(['--topics', topic, '--flow-id', flowId, ...SESSION]);
+    await waitForShares(flowId, [2], [first]);
+    const other = startReplicate(['--topics', topic, '--flow-id', flowId, ...SESSION, '--exactly-once']);
+    expect(await other.exit, other.stderr()).toBe(2);
+    expect(other.stderr()).toMatch(/other flow options/);
+    await waitForShares(flowId, [2], [first], [first.child.pid!]);
+    const stop = mskctl(['replicate', 'stop', '--target', h.target.plaintext, '--flow-id', flowId, '--timeout', '60s']);
+    expect(stop.status, stop.stderr).toBe(0);
+    expect(await first.exit, first.stderr()).toBe(0);
+  });
 });

@@ -152,6 +152,23 @@ describe('replicate (at-least-once) against real brokers', () => {
     );
   });
 
+  it('a group committed on a source partition that never held a record translates to where its first record will land', async () => {
+    const topic = `${prefix}-sparse`;
+    const sparseFlow = `${flowId}-sparse`;
+    await createTopics(source, [{ topic, partitions: 2 }]);
+    // only partition 0 gets records; the group committed 0 on the empty partition 1
+    await produce(source, topic, 1, 50);
+    await withAdmin(source, (admin) => admin.setOffsets({ groupId: `${prefix}-sparse-g`, topic, partitions: [{ partition: 0, offset: '20' }, { partition: 1, offset: '0' }] }));
+    await replicate(source, target, replicatorOptions(sparseFlow, [topic]));
+    const cli = mskctl(['replicate', 'translate', '--source', h.source.plaintext, '--target', h.target.plaintext, '--flow-id', sparseFlow, '--group', `${prefix}-sparse-g`, '--output', 'json']);
+    expect(cli.status, cli.stderr).toBe(0);
+    const rows = (JSON.parse(cli.stdout) as { translations: Array<{ partition: number; targetOffset: number; status: string }> }).translations;
+    expect(rows.map((r) => [r.partition, r.targetOffset, r.status])).toEqual([
+      [0, 20, 'exact'],
+      [1, 0, 'end'],
+    ]);
+  });
+
   it('`replicate status` reports zero lag and a stopped flow, then lag after new source records', async () => {
     const ok = mskctl(['replicate', 'status', '--source', h.source.plaintext, '--target', h.target.plaintext, '--flow-id', flowId, '--output', 'json', '--check']);
     expect(ok.status).toBe(0);

@@ -194,3 +194,27 @@ describe('cluster ARNs and patterns', () => {
     expect(noTx.message).toBe('--role transactional-producer needs --transactional-ids');
   });
 });
+
+describe('replicator-target --flow-id: the state mskctl replicate keeps on the target', () => {
+  const withFlow = (role: PolicyRole, flowId: string) => generatePolicy({ role, cluster: CLUSTER, topics: ['orders.*'], groups: ['billing'], transactionalIds: [], flowId });
+
+  it('grants its two internal topics, its group and its transactional ids by exact name, nothing wider', () => {
+    const { policy } = withFlow('replicator-target', 'orders');
+    for (const action of ['CreateTopic', 'ReadData', 'WriteData', 'DescribeTopic']) {
+      expect(allows(policy, action, `${PREFIX}:topic/${SCOPE}/mskctl.orders.positions`)).toBe(true);
+      expect(allows(policy, action, `${PREFIX}:topic/${SCOPE}/mskctl.orders.offset-map`)).toBe(true);
+    }
+    // reading stays limited to the state topics: the mirrored topics are write-only
+    expect(allows(policy, 'ReadData', `${PREFIX}:topic/${SCOPE}/orders.*`)).toBe(false);
+    expect(allows(policy, 'AlterGroup', `${PREFIX}:group/${SCOPE}/mskctl.orders`)).toBe(true);
+    expect(allows(policy, 'AlterTransactionalId', `${PREFIX}:transactional-id/${SCOPE}/mskctl.orders.*`)).toBe(true);
+    expect(grants(policy).filter(([, r]) => r.includes('mskctl.')).every(([, r]) => r.includes('mskctl.orders'))).toBe(true);
+  });
+
+  it('is refused for a flow id replicate would refuse, and ignored (with a note) by other roles', () => {
+    expect(() => withFlow('replicator-target', 'bad flow')).toThrow(MskctlError);
+    const other = withFlow('replicator-source', 'orders');
+    expect(grants(other.policy).some(([, r]) => r.includes('mskctl.orders'))).toBe(false);
+    expect(other.notes.join(' ')).toMatch(/--flow-id is used by --role replicator-target only/);
+  });
+});

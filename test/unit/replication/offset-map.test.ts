@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeOffsetMapEntry,
+  decodeOffsetMapRecord,
+  encodeOffsetMapClaim,
   encodeOffsetMapEntry,
   entryFromOffsets,
   entryRecordCount,
@@ -165,5 +167,77 @@ describe('translate', () => {
     expect(flow.translate('t', 0, 5)).toMatchObject({ status: 'ahead' });
     flow.advance('t', 1, 3, null);
     expect(flow.translate('t', 1, 1)).toMatchObject({ status: 'unknown', targetOffset: null });
+  });
+});
+
+describe('claims: several processes share a flow', () => {
+  const claim = (owner: string, next: number, targetNext: number | null) => encodeOffsetMapClaim({ topic: 't', partition: 0, targetTopic: 't', owner, next, targetNext });
+  const entry = (owner: string, targetBase: number, offsets: number[], next: number) => encodeOffsetMapEntry({ ...entryFromOffsets('t', 0, 't', targetBase, offsets, next), owner });
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+  it('round-trips a claim and an entry with its owner; a claim is not an entry', () => {
+    const c = claim('b', 100, 250);
+    expect(decodeOffsetMapRecord(c.key, c.value)).toEqual({ kind: 'claim', claim: { topic: 't', partition: 0, targetTopic: 't', owner: 'b', next: 100, targetNext: 250 } });
+    const e = entry('a', 10, [1, 2], 3);
+    expect(decodeOffsetMapRecord(e.key, e.value)).toMatchObject({ kind: 'entry', entry: { owner: 'a', sourceFirst: 1 } });
+    expect(() => decodeOffsetMapEntry(c.key, c.value)).toThrow(/claim, not an entry/);
+    expect(() => decodeOffsetMapRecord('t/0', '{"v":1,"claim":7,"tt":"t","n":1,"tn":null}')).toThrow(/claim .* malformed/);
+  });
+
+  it("ignores a late entry of a process that lost the partition, so it cannot truncate the new owner's ranges", () => {
+    // a owns the partition and copied 0..99 (target 0..99). It stalls past its session with source 100..149
+    // sent but not yet in the map; b claims at 100 and copies 100..149 (target 100..149) and 150..199 (target
+    // 200..249); a's records land after those, at 250..299, and a wakes up to write their entry between b's two
+    const records = [
+      claim('a', 0, 0),
+      entry('a', 0, range(0, 100), 100),
+      claim('b', 100, 100),
+      entry('b', 100, range(100, 150), 150),
+      entry('a', 250, range(100, 150), 150),
+      entry('b', 200, range(150, 200), 200),
+    ];
+    const map = new FlowOffsetMap();
+    for (const r of records) map.apply(r.key, r.value);
+    const p = map.get('t', 0)!;
+    expect(p.ignoredEntries).toBe(1);
+    expect(p.translate(120)).toMatchObject({ targetOffset: 120, status: 'exact' });
+    expect(p.translate(170)).toMatchObject({ targetOffset: 220, status: 'exact' });
+    expect(p.replicatedUpTo).toBe(200);
+
+    // every entry counting (the rule before claims): the late entry supersedes b's 100..149, and a group
+    // committed at 120 would start at a's copy at 270 — past b's 150..199 at 200..249, which it would never read
+    const naive = new PartitionOffsetMap();
+    for (const r of records) {
+      const decoded = decodeOffsetMapRecord(r.key, r.value);
+      if (decoded.kind === 'entry') naive.add({ ...decoded.entry, owner: undefined });
+    }
+    expect(naive.translate(120).targetOffset).toBe(270);
+  });
+
+  it('the latest claimant rules: the previous owner writes again after claiming the partition back', () => {
+    const map = new FlowOffsetMap();
+    for (const r of [claim('a', 0, 0), entry('a', 0, range(0, 10), 10), claim('b', 10, 10), entry('b', 10, range(10, 20), 20), claim('a', 20, 20), entry('a', 20, range(20, 30), 30)]) map.apply(r.key, r.value);
+    const p = map.get('t', 0)!;
+    expect(p.ignoredEntries).toBe(0);
+    expect(p.translate(25)).toMatchObject({ targetOffset: 25, status: 'exact' });
+    expect(p.owner).toBe('a');
+  });
+
+  it('entries of maps written before claims existed (no owner) always count', () => {
+    const map = new FlowOffsetMap();
+    map.apply('t/0', JSON.stringify({ v: 1, tt: 't', t: 0, s: 0, r: [5], n: 5 }));
+    map.apply(claim('b', 5, 5).key, claim('b', 5, 5).value);
+    map.apply('t/0', JSON.stringify({ v: 1, tt: 't', t: 5, s: 5, r: [5], n: 10 }));
+    expect(map.translate('t', 0, 7)).toMatchObject({ targetOffset: 7, status: 'exact' });
+  });
+
+  it('a claim of a partition that never held a record makes its committed offsets translate to the target end', () => {
+    // an empty source partition (log start = end = 0): a consumer committed 0 there; the claim says where the
+    // partition's first record will land on the target
+    const map = new FlowOffsetMap();
+    const c = claim('a', 0, 0);
+    map.apply(c.key, c.value);
+    expect(map.translate('t', 0, 0)).toEqual({ sourceOffset: 0, targetOffset: 0, status: 'end', replicatedUpTo: 0 });
+    expect(map.translate('t', 0, 1)).toMatchObject({ status: 'ahead' });
   });
 });

@@ -3,6 +3,7 @@ import {
   applyPositionsRecord,
   decodePositionsRecord,
   emptySnapshot,
+  encodeClaim,
   encodeHeartbeat,
   encodePosition,
   encodeStopRequest,
@@ -64,5 +65,48 @@ describe('flowLiveness', () => {
     expect(flowLiveness([heartbeat({ at: 1000, state: 'stopped' })], 1500).state).toBe('stopped');
     expect(flowLiveness([heartbeat({ at: 1000, state: 'stopped' }), heartbeat({ instance: 'b', at: 2000 })], 2100).state).toBe('running');
     expect(flowLiveness([heartbeat({ at: 1000, state: 'stopping' })], 1100).state).toBe('stopping');
+  });
+});
+
+describe('claims: the process that owns a partition now', () => {
+  const position = (owner: string | undefined, next: number) => ({ topic: 't', partition: 2, targetTopic: 't', next, targetNext: next + 1000, at: next, ...(owner === undefined ? {} : { owner }) });
+
+  it('round-trips a claim under its own key', () => {
+    const c = encodeClaim({ ...position('b', 10), owner: 'b' });
+    expect(c.key).toBe('!claim/t/2');
+    expect(decodePositionsRecord(c.key, c.value)).toEqual({ kind: 'claim', claim: { topic: 't', partition: 2, owner: 'b', position: position('b', 10) } });
+    expect(() => decodePositionsRecord('!claim/t/2', encodePosition(position(undefined, 1)).value)).toThrow(/names no owner/);
+  });
+
+  it("a position written by another process after the claim is ignored; the claimant's own ones count", () => {
+    const snap = emptySnapshot();
+    const apply = (r: { key: string; value: string }, offset: number) => applyPositionsRecord(snap, r.key, r.value, offset);
+    apply(encodePosition(position('a', 100)), 0);
+    apply(encodeClaim({ ...position('b', 100), owner: 'b' }), 1);
+    // a stalled past its session and writes the position of a round b copies again
+    apply(encodePosition(position('a', 150)), 2);
+    expect(snap.positions.get('t/2')?.next).toBe(100);
+    expect(snap.claims.get('t/2')?.owner).toBe('b');
+    apply(encodePosition(position('b', 180)), 3);
+    expect(snap.positions.get('t/2')).toMatchObject({ next: 180, owner: 'b' });
+  });
+
+  it('after compaction only the latest claim and the latest position survive: a late position still loses to the claim', () => {
+    // offsets as compaction leaves them: b's positions are gone, a's late one (after b's claim) is the latest
+    const snap = emptySnapshot();
+    const claim = encodeClaim({ ...position('b', 100), owner: 'b' });
+    applyPositionsRecord(snap, claim.key, claim.value, 5);
+    const late = encodePosition(position('a', 150));
+    applyPositionsRecord(snap, late.key, late.value, 9);
+    expect(snap.positions.get('t/2')?.next).toBe(100);
+  });
+
+  it('a newer claim supersedes an older position of the previous owner', () => {
+    const snap = emptySnapshot();
+    const older = encodePosition(position('a', 300));
+    applyPositionsRecord(snap, older.key, older.value, 0);
+    const claim = encodeClaim({ ...position('c', 300), owner: 'c' });
+    applyPositionsRecord(snap, claim.key, claim.value, 1);
+    expect(snap.positions.get('t/2')).toMatchObject({ next: 300, owner: 'c' });
   });
 });
