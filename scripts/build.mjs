@@ -20,7 +20,7 @@ function sources(dir) {
 }
 
 // Heavy or native dependencies stay in node_modules and load only when a command imports them.
-const external = ['kafkajs', 'kafkajs/*', 'aws-msk-iam-sasl-signer-js', '@aws-sdk/*', '@smithy/*', 'snappy', 'kafkajs-snappy', 'lz4-napi', '@mongodb-js/zstd', 'fzstd'];
+const external = ['kafkajs', 'kafkajs/*', 'aws-msk-iam-sasl-signer-js', '@aws-sdk/*', '@smithy/*', 'snappy', 'kafkajs-snappy', 'lz4-napi', '@mongodb-js/zstd', 'fzstd', '@node-rs/crc32'];
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
