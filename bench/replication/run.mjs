@@ -40,6 +40,8 @@ const opts = parseArgs(process.argv.slice(2), {
   skipLatency: false,
   mm2Tasks: 0,
   timeoutSeconds: 900,
+  // also run N mskctl processes sharing one flow (scale-out), as an extra comparison row
+  mskctlProcesses: 0,
 });
 const mm2Tasks = opts.mm2Tasks > 0 ? opts.mm2Tasks : opts.partitions;
 const sizes = opts.sizes.split(',').map(Number);
@@ -53,16 +55,20 @@ process.on('SIGINT', async () => {
   process.exit(130);
 });
 
-/** Runs a replicator until the target topic holds `count` records. */
+/**
+ * Runs a replicator (one process, or several sharing a flow) until the target topic holds `count` records.
+ * Peak RSS of several processes is the sum of their peaks (an upper bound of what they held at once).
+ */
 async function measureCopy(name, start, targetTopic, count, stopWhenDone) {
   const began = Date.now();
-  const proc = await start();
-  activeChild = proc;
-  const rss = rssSampler(proc.child.pid);
+  const started = await start();
+  const procs = Array.isArray(started) ? started : [started];
+  activeChild = procs[0];
+  const samplers = procs.map((p) => rssSampler(p.child.pid));
   let firstAt;
   let doneAt;
-  let exitCode;
-  proc.exited.then((c) => (exitCode = c));
+  const exitCodes = procs.map(() => undefined);
+  procs.forEach((p, i) => p.exited.then((c) => (exitCodes[i] = c)));
   for (;;) {
     const n = await targetCount(targetAdmin, targetTopic);
     if (n > 0 && firstAt === undefined) firstAt = Date.now();
@@ -70,20 +76,21 @@ async function measureCopy(name, start, targetTopic, count, stopWhenDone) {
       doneAt = Date.now();
       break;
     }
-    if (exitCode !== undefined && exitCode !== 0) throw new Error(`${name} exited ${exitCode} before the target had every record (${n} of ${count}); see ${workDir}`);
+    const failed = exitCodes.find((c) => c !== undefined && c !== 0);
+    if (failed !== undefined) throw new Error(`${name} exited ${failed} before the target had every record (${n} of ${count}); see ${workDir}`);
     if (Date.now() - began > opts.timeoutSeconds * 1000) throw new Error(`${name}: timeout, ${n} of ${count} records on the target`);
     await sleep(100);
   }
-  rss.sample();
-  if (stopWhenDone) await stopProcess(proc);
-  else await proc.exited;
-  const { peakMB } = rss.stop();
+  for (const s of samplers) s.sample();
+  if (stopWhenDone) for (const p of procs) await stopProcess(p);
+  else await Promise.all(procs.map((p) => p.exited));
+  const peakMB = samplers.reduce((sum, s) => sum + s.stop().peakMB, 0);
   activeChild = undefined;
-  return { seconds: (doneAt - began) / 1000, copySeconds: (doneAt - (firstAt ?? began)) / 1000, peakRssMB: peakMB, exitCode };
+  return { seconds: (doneAt - began) / 1000, copySeconds: (doneAt - (firstAt ?? began)) / 1000, peakRssMB: peakMB, exitCode: exitCodes.find((c) => c !== 0) ?? 0, processes: procs.length };
 }
 
-function mskctlReplicate(flow, topic, extra, logFile) {
-  const args = ['replicate', '--source', S, '--target', T, '--topics', topic, '--flow-id', flow, '--rename', 'prefix', '--source-alias', 'msk', '--progress-interval', '5s', ...extra];
+function mskctlReplicate(flow, topic, extra, logFile, alias = 'msk') {
+  const args = ['replicate', '--source', S, '--target', T, '--topics', topic, '--flow-id', flow, '--rename', 'prefix', '--source-alias', alias, '--progress-interval', '5s', ...extra];
   return spawnLogged(process.execPath, mskctlArgs(args), logFile);
 }
 
@@ -110,7 +117,15 @@ for (const size of sizes) {
   const alias = `s${tag}${size}`;
   log(`MirrorMaker 2 (heap ${MM2_HEAP}, tasks.max ${mm2Tasks}): ${topic} → ${alias}.${topic}`);
   const mm = await measureCopy('MirrorMaker 2', () => startMirrorMaker(join(workDir, `mm2-${size}`), mm2Config(alias, topic)), `${alias}.${topic}`, produced, true);
-  results.throughput.push({ recordBytes: size, records: produced, bytes, mskctl: { ...m, stats: mStats }, mirrorMaker2: mm });
+  let scaled;
+  if (opts.mskctlProcesses > 1) {
+    const n = opts.mskctlProcesses;
+    log(`${n} mskctl replicate processes sharing one flow: ${topic} → msk${n}.${topic}`);
+    const flow = `bench-${tag}-${size}-x${n}`;
+    const start = () => Promise.all(Array.from({ length: n }, (_, i) => mskctlReplicate(flow, topic, ['--until-caught-up'], join(workDir, `mskctl-${size}-x${n}-${i}.log`), `msk${n}`)));
+    scaled = await measureCopy(`mskctl ×${n}`, start, `msk${n}.${topic}`, produced, false);
+  }
+  results.throughput.push({ recordBytes: size, records: produced, bytes, mskctl: { ...m, stats: mStats }, mirrorMaker2: mm, ...(scaled ? { mskctlScaledOut: scaled } : {}) });
   log(`${size} B: mskctl ${m.seconds.toFixed(1)} s, ${m.peakRssMB.toFixed(0)} MB; MirrorMaker 2 ${mm.seconds.toFixed(1)} s, ${mm.peakRssMB.toFixed(0)} MB`);
 }
 
@@ -223,6 +238,11 @@ for (const r of results.throughput) {
   rows.push([`${f0(r.records)} × ${r.recordBytes} B: time to all records on target (s)`, f1(m.seconds), f1(mm.seconds), ratio(m.seconds, mm.seconds)]);
   rows.push([`${f0(r.records)} × ${r.recordBytes} B: copy time, first → last record on target (s)`, f1(m.copySeconds), f1(mm.copySeconds), ratio(m.copySeconds, mm.copySeconds)]);
   rows.push([`${f0(r.records)} × ${r.recordBytes} B: peak RSS of the replicator (MB)`, f0(m.peakRssMB), f0(mm.peakRssMB), ratio(m.peakRssMB, mm.peakRssMB)]);
+  const x = r.mskctlScaledOut;
+  if (x) {
+    rows.push([`${f0(r.records)} × ${r.recordBytes} B, ${x.processes} mskctl processes: records/s (whole run)`, f0(rps(x)), f0(rps(mm)), ratio(rps(x), rps(mm))]);
+    rows.push([`${f0(r.records)} × ${r.recordBytes} B, ${x.processes} mskctl processes: peak RSS, sum (MB)`, f0(x.peakRssMB), f0(mm.peakRssMB), ratio(x.peakRssMB, mm.peakRssMB)]);
+  }
 }
 for (const l of results.latency) {
   const k = `latency @ ${f0(l.rate)} records/s × ${l.seconds} s, ${l.recordBytes} B`;
