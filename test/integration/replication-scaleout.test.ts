@@ -91,7 +91,7 @@ async function scaleOut(mode: 'alo' | 'eos'): Promise<void> {
   const second = startReplicate(args);
   // the third process pauses between writing records and writing their offset-map entries (a test-only
   // hook), so the freeze below can land exactly there: it wakes up as a zombie with a write half done
-  const third = startReplicate(args, { MSKCTL_TEST_STALL_BEFORE_MAP_MS: '1000' });
+  const third = startReplicate(args, { MSKCTL_TEST_STALL_BEFORE_MAP_MS: '2000' });
   const runs = [first, second, third];
   await waitForShares(flowId, [4, 4, 4], runs);
 
