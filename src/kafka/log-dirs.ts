@@ -2,10 +2,11 @@
  * Kafka's DescribeLogDirs request (API key 35), which kafkajs does not offer, sent through kafkajs' own
  * broker objects (connections, SASL/TLS, correlation ids) from the private cluster factory.
  *
- * Version 1 is the one used: it is non-flexible (kafkajs writes only the v1 request header), served by every
- * broker since Kafka 1.1 and still by Kafka 4.x (KIP-896 removed v0 only). A v1 broker answers a principal
- * without DESCRIBE on the cluster (MSK IAM: kafka-cluster:DescribeCluster) with an empty list of log
- * directories rather than an error, so an empty answer counts as a refusal.
+ * Version 1 is the one used: it is non-flexible (kafkajs writes only the v1 request header), served since
+ * Kafka 2.0 and still by Kafka 4.x (the integration tests run it on 3.9.2, which advertises 0-4, and on
+ * 4.1.2). A v1 broker answers a principal without DESCRIBE on the cluster (MSK IAM:
+ * kafka-cluster:DescribeCluster) with an empty list of log directories rather than an error, so an empty
+ * answer counts as a refusal.
  *
  * Wire format (Kafka protocol guide):
  *   DescribeLogDirs Request (Version: 1) => [topics]            (nullable: null asks for every topic)
