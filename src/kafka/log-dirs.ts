@@ -127,62 +127,77 @@ export type StorageMeasurement =
 
 /**
  * The size of every topic, one copy: per partition the log size its LEADER replica reports, summed per topic.
- * One DescribeLogDirs request per broker, asking only for the partitions it leads. Never throws: a refusal
+ * One DescribeLogDirs request per broker, asking only for the partitions it leads (and again, up to `rounds`
+ * times in all, for partitions a leader did not report yet). Never throws: a refusal
  * (not authorized, request not served, a broker unreachable) comes back as { measured: false, reason }.
  */
-export async function measureLeaderStorage(kafka: Kafka, topics: PartitionLeaders[]): Promise<StorageMeasurement> {
+export async function measureLeaderStorage(kafka: Kafka, topics: PartitionLeaders[], options: { rounds?: number; pauseMs?: number } = {}): Promise<StorageMeasurement> {
   const bytesByTopic = new Map<string, number>(topics.map((t) => [t.topic, 0]));
-  const byLeader = new Map<number, Map<string, number[]>>();
-  let unreported = 0;
+  let pending = new Map<number, Map<string, number[]>>();
+  let leaderless = 0;
   for (const { topic, leaders } of topics) {
     for (const [partition, leader] of leaders) {
       if (leader < 0) {
-        unreported++;
+        leaderless++;
         continue;
       }
-      const led = byLeader.get(leader) ?? new Map<string, number[]>();
-      led.set(topic, [...(led.get(topic) ?? []), partition]);
-      byLeader.set(leader, led);
+      const led = pending.get(leader) ?? new Map<string, number[]>();
+      const list = led.get(topic) ?? [];
+      list.push(partition);
+      led.set(topic, list);
+      pending.set(leader, led);
     }
   }
-  if (byLeader.size === 0) return { measured: true, bytesByTopic, unreported, brokersAsked: 0 };
+  const brokersAsked = pending.size;
+  if (pending.size === 0) return { measured: true, bytesByTopic, unreported: leaderless, brokersAsked };
 
   const cluster = privateClusterFactory<KafkajsCluster>(kafka)({ allowAutoTopicCreation: false, metadataMaxAge: 60_000 });
   try {
     await cluster.connect();
     // metadata of one topic is enough to learn every broker's address
     await cluster.addMultipleTargetTopics([topics[0]!.topic]);
-    const answers = await Promise.all(
-      [...byLeader.entries()].map(async ([nodeId, led]) => {
-        const broker = await cluster.findBroker({ nodeId: String(nodeId) });
-        const served = broker.versions?.[DESCRIBE_LOG_DIRS_API_KEY];
-        if (!served || served.minVersion > DESCRIBE_LOG_DIRS_VERSION || served.maxVersion < DESCRIBE_LOG_DIRS_VERSION) {
-          throw new Error(served ? `broker ${nodeId} serves versions ${served.minVersion}-${served.maxVersion}, not ${DESCRIBE_LOG_DIRS_VERSION}` : `broker ${nodeId} does not serve it`);
+    // a partition created moments ago can have a leader before its log exists: ask again for those, briefly
+    const rounds = options.rounds ?? 4;
+    for (let round = 1; pending.size > 0; round++) {
+      const answers = await Promise.all(
+        [...pending.entries()].map(async ([nodeId, led]) => {
+          const broker = await cluster.findBroker({ nodeId: String(nodeId) });
+          const served = broker.versions?.[DESCRIBE_LOG_DIRS_API_KEY];
+          if (!served || served.minVersion > DESCRIBE_LOG_DIRS_VERSION || served.maxVersion < DESCRIBE_LOG_DIRS_VERSION) {
+            throw new Error(served ? `broker ${nodeId} serves versions ${served.minVersion}-${served.maxVersion}, not ${DESCRIBE_LOG_DIRS_VERSION}` : `broker ${nodeId} does not serve it`);
+          }
+          const query = [...led.entries()].map(([topic, partitions]) => ({ topic, partitions }));
+          const response = await sendThroughBroker(broker, describeLogDirsRequest(query));
+          if (response.results.length === 0) throw new Error(`broker ${nodeId} returned no log directories: not authorized to describe the cluster (Kafka ACL DESCRIBE on CLUSTER; MSK IAM kafka-cluster:DescribeCluster)`);
+          return { nodeId, led, response };
+        }),
+      );
+      const missing = new Map<number, Map<string, number[]>>();
+      for (const { nodeId, led, response } of answers) {
+        const sizes = new Map<string, number>();
+        for (const dir of response.results) {
+          // an offline directory (KAFKA_STORAGE_ERROR): its partitions stay unreported
+          if (dir.errorCode !== 0) continue;
+          for (const t of dir.topics) {
+            for (const p of t.partitions) if (!p.isFuture) sizes.set(`${p.partition}:${t.name}`, Number(p.sizeBytes));
+          }
         }
-        const query = [...led.entries()].map(([topic, partitions]) => ({ topic, partitions }));
-        const response = await sendThroughBroker(broker, describeLogDirsRequest(query));
-        if (response.results.length === 0) throw new Error(`broker ${nodeId} returned no log directories: not authorized to describe the cluster (Kafka ACL DESCRIBE on CLUSTER; MSK IAM kafka-cluster:DescribeCluster)`);
-        return { led, response };
-      }),
-    );
-    for (const { led, response } of answers) {
-      const sizes = new Map<string, number>();
-      for (const dir of response.results) {
-        // an offline directory (KAFKA_STORAGE_ERROR): its partitions stay unreported
-        if (dir.errorCode !== 0) continue;
-        for (const t of dir.topics) {
-          for (const p of t.partitions) if (!p.isFuture) sizes.set(`${p.partition}:${t.name}`, Number(p.sizeBytes));
+        for (const [topic, partitions] of led) {
+          const notReported = partitions.filter((partition) => {
+            const size = sizes.get(`${partition}:${topic}`);
+            if (size !== undefined) bytesByTopic.set(topic, bytesByTopic.get(topic)! + size);
+            return size === undefined;
+          });
+          if (notReported.length > 0) missing.set(nodeId, (missing.get(nodeId) ?? new Map<string, number[]>()).set(topic, notReported));
         }
       }
-      for (const [topic, partitions] of led) {
-        for (const partition of partitions) {
-          const size = sizes.get(`${partition}:${topic}`);
-          if (size === undefined) unreported++;
-          else bytesByTopic.set(topic, bytesByTopic.get(topic)! + size);
-        }
-      }
+      pending = missing;
+      if (round >= rounds) break;
+      if (pending.size > 0) await new Promise((r) => setTimeout(r, options.pauseMs ?? 1000));
     }
-    return { measured: true, bytesByTopic, unreported, brokersAsked: byLeader.size };
+    let unreported = leaderless;
+    for (const led of pending.values()) for (const partitions of led.values()) unreported += partitions.length;
+    return { measured: true, bytesByTopic, unreported, brokersAsked };
   } catch (error) {
     const e = error as { type?: string; message?: string };
     const detail = e.type ?? (typeof e.message === 'string' ? e.message : String(error));

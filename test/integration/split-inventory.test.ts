@@ -215,6 +215,8 @@ describe('mskctl split inventory (harness brokers)', () => {
     });
     expect(iam.status, iam.stderr).toBe(0);
     expect((JSON.parse(iam.stdout) as { topics: Array<{ name: string; partitions: number }> }).topics).toEqual([expect.objectContaining({ name: ORDERS, partitions: 6 })]);
+    // DescribeLogDirs goes through the same authenticated broker connections (SASL OAUTHBEARER over TLS)
+    expect((JSON.parse(iam.stdout) as { source: { storage: string } }).source.storage).toMatch(/^measured/);
     expect(iam.stderr).not.toContain(h.iam.admin.secretAccessKey);
 
     const scram = await mskctlAsync(['split', 'inventory', '--bootstrap', h.source.scramTls, '--auth', 'scram', '--username', h.scram.admin.username, '--ca', h.tls.caFile, ...topicArgs], {
