@@ -4,7 +4,7 @@
  *
  * Version 1 is the one used: it is non-flexible (kafkajs writes only the v1 request header), served since
  * Kafka 2.0 and still by Kafka 4.x (the integration tests run it on 3.9.2, which advertises 0-4, and on
- * 4.1.2). A v1 broker answers a principal without DESCRIBE on the cluster (MSK IAM:
+ * 4.1.2, which advertises 1-4). A v1 broker answers a principal without DESCRIBE on the cluster (MSK IAM:
  * kafka-cluster:DescribeCluster) with an empty list of log directories rather than an error, so an empty
  * answer counts as a refusal.
  *

@@ -245,6 +245,9 @@ describe('mskctl split inventory (harness brokers)', () => {
       expect(doc.topics.every((t) => t.partitions === 20)).toBe(true);
       // one DescribeLogDirs request covered the 2,000 partitions
       expect(doc.topics.every((t) => t.storage === '0 B')).toBe(true);
+      // every partition reported by its leader, freshly created ones included
+      expect(run.stderr).toContain('storage: measured on 1 brokers');
+      expect(run.stderr).not.toMatch(/not counted/);
       console.log(`split inventory: 100 topics / 2000 partitions measured in ${seconds.toFixed(1)} s (sample 1 s)`);
     } finally {
       // a broker with thousands of leftover partitions runs out of file descriptors: delete them, and wait
