@@ -4,12 +4,14 @@
  * window, and record sizes from a few recent records per topic. Admin calls are batched and run with a small
  * concurrency, so clusters with thousands of partitions work; progress goes to the logger (stderr).
  *
- * Storage (DescribeLogDirs) is not measured: kafkajs has no DescribeLogDirs request.
+ * Storage comes from DescribeLogDirs (log-dirs.ts): per partition the size of its leader replica's log, one
+ * copy; when the cluster refuses the request, the inventory says why and the rest is still measured.
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import { interrupted } from '../output/errors.js';
 import type { Logger } from '../output/log.js';
+import { measureLeaderStorage, type PartitionLeaders } from './log-dirs.js';
 import type { ClusterMeasurement, GroupMeasurement, TopicMeasurement } from '../split/live.js';
 import { sleepOrInterrupt } from '../util/sleep.js';
 
@@ -197,13 +199,32 @@ export async function measureCluster(kafka: Kafka, admin: Admin, options: Measur
 
   // partitions, in batches of topics
   const partitions = new Map<string, number>();
+  const leaders: PartitionLeaders[] = [];
   for (const batch of chunks(names, batchSize)) {
     if (signal.aborted) throw interrupted();
     const metadata = await admin.fetchTopicMetadata({ topics: batch });
-    for (const t of metadata.topics) partitions.set(t.name, t.partitions.length);
+    for (const t of metadata.topics) {
+      partitions.set(t.name, t.partitions.length);
+      leaders.push({ topic: t.name, leaders: new Map(t.partitions.map((p) => [p.partitionId, p.leader])) });
+    }
   }
   const totalPartitions = [...partitions.values()].reduce((s, n) => s + n, 0);
   log.info(`metadata: ${names.length} topics, ${totalPartitions} partitions`);
+
+  // storage: one DescribeLogDirs request per broker for the partitions it leads
+  const storage = await measureLeaderStorage(kafka, leaders);
+  let storageNote: string;
+  if (storage.measured) {
+    storageNote = 'measured: DescribeLogDirs, the log size of each partition\'s leader replica (one copy)';
+    if (storage.unreported > 0) {
+      storageNote += `; ${storage.unreported} partitions without a leader or not reported (offline log directory) are not counted`;
+      log.warn(`storage: ${storage.unreported} partitions without a leader or not reported by their leader are not counted`);
+    }
+    log.info(`storage: measured on ${storage.brokersAsked} brokers (leader replicas, one copy)`);
+  } else {
+    storageNote = `unavailable: ${storage.reason}`;
+    log.warn(`storage not measured: ${storage.reason}`);
+  }
 
   // configurations, in batches
   const configs = new Map<string, Record<string, string | null>>();
@@ -300,6 +321,7 @@ export async function measureCluster(kafka: Kafka, admin: Admin, options: Measur
       messagesPerSecond: Number(produced) / seconds,
       recordsInLog: Number(retained),
       sampledRecords: sizes.length,
+      ...(storage.measured && { storageBytes: storage.bytesByTopic.get(name) ?? 0 }),
       ...(sizes.length > 0 && {
         avgRecordBytes: sizes.reduce((s, n) => s + n, 0) / sizes.length,
         maxRecordBytes: Math.max(...sizes),
@@ -314,6 +336,6 @@ export async function measureCluster(kafka: Kafka, admin: Admin, options: Measur
     sampleSeconds: options.sampleMs / 1000,
     topics,
     groups: readingGroups,
-    storage: 'unavailable: kafkajs has no DescribeLogDirs request',
+    storage: storageNote,
   };
 }

@@ -3,6 +3,7 @@
  * Pure. What Kafka cannot tell (owners, latency and data classes, authentication, which applications
  * produce) is written as TODO for a person to fill in; `split plan` refuses an inventory with TODOs left.
  */
+import { formatBytes } from '../sizing/units.js';
 import { TODO_MARKER } from './inventory.js';
 
 export interface TopicMeasurement {
@@ -20,6 +21,8 @@ export interface TopicMeasurement {
   /** key + value + headers, uncompressed, of the sampled records */
   avgRecordBytes?: number;
   maxRecordBytes?: number;
+  /** bytes in the log, one copy (the leader replicas' sizes); absent when the cluster refused DescribeLogDirs */
+  storageBytes?: number;
 }
 
 export interface GroupMeasurement {
@@ -140,6 +143,8 @@ export function inventoryFromMeasurement(m: ClusterMeasurement, bootstrap: strin
       if (retention !== undefined) entry.retention = retention;
       if (t.cleanupPolicy?.split(',').map((p) => p.trim()).includes('compact')) entry.compacted = true;
       if (t.maxMessageBytes !== undefined) entry.maxMessageBytes = `${t.maxMessageBytes}B`;
+      // decimal units, as split plan reads them; 3 decimals keep small topics distinguishable
+      if (t.storageBytes !== undefined) entry.storage = formatBytes(t.storageBytes, 3);
       const notes = [`${t.sampledRecords} records sampled`, `${t.recordsInLog} records in the log`];
       if (t.messagesPerSecond === 0) notes.push('no writes during the sample');
       entry.note = notes.join('; ');

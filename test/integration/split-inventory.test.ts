@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin, Consumer, ITopicConfig, Kafka, Producer } from 'kafkajs';
 import { parse as parseYaml } from 'yaml';
 import { createKafka } from '../../src/kafka/client.js';
+import { parseSize } from '../../src/sizing/units.js';
 import { harnessEndpoints } from '../kafka/harness.js';
 import { BIN, ROOT, mskctl } from '../cli/run-cli.js';
 
@@ -21,6 +22,9 @@ const prefix = `inv-${randomUUID().slice(0, 8)}`;
 const ORDERS = `${prefix}.orders`;
 const STATE = `${prefix}.state`;
 const IDLE = `${prefix}.idle`;
+const SIZED = `${prefix}.sized`;
+/** the restricted principal may use allowed-* topics but not describe the cluster */
+const ALLOWED = `${h.restrictedAllowedPrefix}${prefix}`;
 const GROUP = `${prefix}-billing`;
 const VALUE_BYTES = 500;
 const BATCH = 10;
@@ -85,7 +89,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await consumer?.disconnect().catch(() => undefined);
   await producer?.disconnect().catch(() => undefined);
-  await admin?.deleteTopics({ topics: [ORDERS, STATE, IDLE] }).catch(() => undefined);
+  // deleted at the end only: the shared producer's metadata refresh fails on a deleted topic it wrote to
+  await admin?.deleteTopics({ topics: [ORDERS, STATE, IDLE, SIZED, ALLOWED] }).catch(() => undefined);
   await admin?.disconnect().catch(() => undefined);
   await probe?.disconnect().catch(() => undefined);
 });
@@ -120,7 +125,7 @@ describe('mskctl split inventory (harness brokers)', () => {
       topics: Array<Record<string, unknown>>;
     };
     expect(doc.source.sample).toBe('5s');
-    expect(doc.source.storage).toMatch(/^unavailable/);
+    expect(doc.source.storage).toMatch(/^measured: DescribeLogDirs.*one copy/);
 
     const byName = new Map(doc.topics.map((t) => [t.name as string, t]));
     expect([...byName.keys()].sort()).toEqual([IDLE, ORDERS, STATE]);
@@ -133,7 +138,8 @@ describe('mskctl split inventory (harness brokers)', () => {
     // size: key (2 bytes) + value
     expect(orders.avgSize).toBe(`${VALUE_BYTES + 2}B`);
     expect(byName.get(STATE)).toMatchObject({ partitions: 3, compacted: true, throughput: '0B/s', maxSize: `${200 + 'customer-1'.length}B` });
-    expect(byName.get(IDLE)).toMatchObject({ partitions: 2, retention: 'unlimited', throughput: '0B/s' });
+    expect(byName.get(IDLE)).toMatchObject({ partitions: 2, retention: 'unlimited', throughput: '0B/s', storage: '0 B' });
+    expect(parseSize(String(orders.storage))).toBeGreaterThan(0);
 
     const group = doc.consumerGroups.find((g) => g.name === GROUP)!;
     expect(group.topics).toEqual([ORDERS, STATE].sort());
@@ -158,6 +164,45 @@ describe('mskctl split inventory (harness brokers)', () => {
     expect(Object.keys(result.assignments).filter((t) => t.startsWith(prefix)).sort()).toEqual([IDLE, ORDERS, STATE]);
   });
 
+  it('measures storage per topic with DescribeLogDirs: the leader replicas\' log sizes, close to the bytes written', async () => {
+    const sized = SIZED;
+    await createTopicsAndWait([{ topic: sized, numPartitions: 3, replicationFactor: 1 }]);
+    let payloadBytes = 0;
+    for (let batch = 0; batch < 40; batch++) {
+      const messages = Array.from({ length: 50 }, (_, i) => ({ key: `key-${batch}-${i}`, value: 'p'.repeat(1000 + ((batch * 50 + i) % 97)) }));
+      for (const m of messages) payloadBytes += Buffer.byteLength(m.key) + m.value.length;
+      await producer.send({ topic: sized, messages });
+    }
+    const run = await mskctlAsync(['split', 'inventory', '--bootstrap', h.source.plaintext, '--sample', '1s', '--records-per-topic', '0', '--topics', `^${prefix}\\.(sized|idle)$`, '--output', 'json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/storage: measured on 1 brokers/);
+    const doc = JSON.parse(run.stdout) as { source: { storage: string }; topics: Array<{ name: string; storage?: string }> };
+    expect(doc.source.storage).toMatch(/^measured/);
+    const storage = new Map(doc.topics.map((t) => [t.name, t.storage]));
+    // the log holds record batches: the payload plus batch and record headers, never less than the payload
+    const measured = parseSize(storage.get(sized)!);
+    expect(measured).toBeGreaterThanOrEqual(payloadBytes);
+    expect(measured).toBeLessThanOrEqual(payloadBytes * 1.5);
+    expect(storage.get(IDLE)).toBe('0 B');
+    console.log(`split inventory storage: ${storage.get(sized)} measured for ${payloadBytes} payload bytes (${(measured / payloadBytes).toFixed(3)}×)`);
+  });
+
+  it('still measures everything else when the cluster refuses DescribeLogDirs, and says why', async () => {
+    const allowed = ALLOWED;
+    await createTopicsAndWait([{ topic: allowed, numPartitions: 2, replicationFactor: 1 }]);
+    await producer.send({ topic: allowed, messages: [{ value: 'x'.repeat(100) }] });
+    const run = await mskctlAsync(
+      ['split', 'inventory', '--bootstrap', h.source.scramTls, '--auth', 'scram', '--username', h.scram.restricted.username, '--ca', h.tls.caFile, '--sample', '1s', '--records-per-topic', '0', '--topics', `^${allowed}$`, '--output', 'json'],
+      { MSKCTL_SCRAM_PASSWORD: h.scram.restricted.password },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/warning: storage not measured: the cluster refused DescribeLogDirs .*not authorized to describe the cluster/);
+    const doc = JSON.parse(run.stdout) as { source: { storage: string }; topics: Array<Record<string, unknown>> };
+    expect(doc.source.storage).toMatch(/^unavailable: the cluster refused DescribeLogDirs/);
+    expect(doc.topics).toEqual([expect.objectContaining({ name: allowed, partitions: 2 })]);
+    expect(doc.topics[0]).not.toHaveProperty('storage');
+  });
+
   it('measures through the MSK IAM listener (real signer) and the SCRAM-over-TLS listener', async () => {
     const topicArgs = ['--sample', '1s', '--records-per-topic', '0', '--topics', `^${prefix}\\.orders$`, '--output', 'json'];
     const iam = await mskctlAsync(['split', 'inventory', '--bootstrap', h.source.iam, '--auth', 'iam', '--region', h.iam.region, '--ca', h.tls.caFile, ...topicArgs], {
@@ -170,6 +215,8 @@ describe('mskctl split inventory (harness brokers)', () => {
     });
     expect(iam.status, iam.stderr).toBe(0);
     expect((JSON.parse(iam.stdout) as { topics: Array<{ name: string; partitions: number }> }).topics).toEqual([expect.objectContaining({ name: ORDERS, partitions: 6 })]);
+    // DescribeLogDirs goes through the same authenticated broker connections (SASL OAUTHBEARER over TLS)
+    expect((JSON.parse(iam.stdout) as { source: { storage: string } }).source.storage).toMatch(/^measured/);
     expect(iam.stderr).not.toContain(h.iam.admin.secretAccessKey);
 
     const scram = await mskctlAsync(['split', 'inventory', '--bootstrap', h.source.scramTls, '--auth', 'scram', '--username', h.scram.admin.username, '--ca', h.tls.caFile, ...topicArgs], {
@@ -193,9 +240,14 @@ describe('mskctl split inventory (harness brokers)', () => {
       expect(run.status, run.stderr).toBe(0);
       expect(run.stderr).toContain('metadata: 100 topics, 2000 partitions');
       expect(run.stderr).toMatch(/topic configurations: 100\/100/);
-      const doc = JSON.parse(run.stdout) as { topics: Array<{ name: string; partitions: number }> };
+      const doc = JSON.parse(run.stdout) as { topics: Array<{ name: string; partitions: number; storage?: string }> };
       expect(doc.topics).toHaveLength(100);
       expect(doc.topics.every((t) => t.partitions === 20)).toBe(true);
+      // one DescribeLogDirs request covered the 2,000 partitions
+      expect(doc.topics.every((t) => t.storage === '0 B')).toBe(true);
+      // every partition reported by its leader, freshly created ones included
+      expect(run.stderr).toContain('storage: measured on 1 brokers');
+      expect(run.stderr).not.toMatch(/not counted/);
       console.log(`split inventory: 100 topics / 2000 partitions measured in ${seconds.toFixed(1)} s (sample 1 s)`);
     } finally {
       // a broker with thousands of leftover partitions runs out of file descriptors: delete them, and wait

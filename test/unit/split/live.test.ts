@@ -39,10 +39,10 @@ const MEASUREMENT: ClusterMeasurement = {
   brokers: 3,
   measuredAt: '2026-11-25T17:00:00.000Z',
   sampleSeconds: 60,
-  storage: 'unavailable: kafkajs has no DescribeLogDirs request',
+  storage: "measured: DescribeLogDirs, the log size of each partition's leader replica (one copy)",
   topics: [
-    { name: 'orders', partitions: 12, retentionMs: 259_200_000, cleanupPolicy: 'delete', maxMessageBytes: 1_048_588, messagesPerSecond: 1234.5678, recordsInLog: 10_000, sampledRecords: 20, avgRecordBytes: 812.4, maxRecordBytes: 2048 },
-    { name: 'customers', partitions: 3, retentionMs: -1, cleanupPolicy: 'compact,delete', messagesPerSecond: 0, recordsInLog: 50, sampledRecords: 5, avgRecordBytes: 300, maxRecordBytes: 310 },
+    { name: 'orders', partitions: 12, retentionMs: 259_200_000, cleanupPolicy: 'delete', maxMessageBytes: 1_048_588, messagesPerSecond: 1234.5678, recordsInLog: 10_000, sampledRecords: 20, avgRecordBytes: 812.4, maxRecordBytes: 2048, storageBytes: 123_456_789_012 },
+    { name: 'customers', partitions: 3, retentionMs: -1, cleanupPolicy: 'compact,delete', messagesPerSecond: 0, recordsInLog: 50, sampledRecords: 5, avgRecordBytes: 300, maxRecordBytes: 310, storageBytes: 0 },
     { name: 'blind', partitions: 1, messagesPerSecond: 2.5, recordsInLog: 3, sampledRecords: 0 },
   ],
   groups: [
@@ -60,6 +60,12 @@ describe('inventoryFromMeasurement', () => {
     expect(doc.topics[0]).toMatchObject({ name: 'orders', partitions: 12, rate: '1235/s', avgSize: '812B', maxSize: '2048B', retention: '3d', maxMessageBytes: '1048588B' });
     expect(doc.topics[1]).toMatchObject({ name: 'customers', throughput: '0B/s', retention: 'unlimited', compacted: true });
     expect(doc.topics[2]).toMatchObject({ name: 'blind', rate: '2.5/s', avgSize: expect.stringMatching(/^TODO/) });
+  });
+
+  it('writes measured storage in the decimal size format split plan reads, and nothing where it was not measured', () => {
+    expect(doc.topics[0]!.storage).toBe('123.457 GB');
+    expect(doc.topics[1]!.storage).toBe('0 B');
+    expect(doc.topics[2]).not.toHaveProperty('storage');
   });
 
   it('guesses applications from client ids, one per group when the ids disagree', () => {
@@ -90,6 +96,9 @@ describe('inventoryFromMeasurement', () => {
     const inventory = parseInventory(parseYamlDocument(stringify(filled), 'filled.yaml'));
     expect(inventory.topics.find((t) => t.name === 'orders')!.ingressBytesPerSecond).toBeCloseTo(1235 * 812, 6);
     expect(inventory.topics.find((t) => t.name === 'customers')!.compacted).toBe(true);
+    expect(inventory.topics.find((t) => t.name === 'orders')!.storageBytes).toBe(123_457_000_000);
+    expect(inventory.topics.find((t) => t.name === 'customers')!.storageBytes).toBe(0);
+    expect(inventory.topics.find((t) => t.name === 'blind')!.storageBytes).toBeUndefined();
     expect(inventory.consumerGroups.find((g) => g.name === 'crm-sync')!.topics.sort()).toEqual(['customers', 'orders']);
   });
 });
