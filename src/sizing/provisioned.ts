@@ -74,6 +74,37 @@ function decide(needs: Array<{ dimension: string; brokers: number }>): { dimensi
   return { dimension: best.dimension, raw: best.brokers };
 }
 
+interface Dimension {
+  dimension: string;
+  demand: number;
+  /** what one broker offers */
+  capacity: number;
+  /** the share of the capacity sizing may use (the headroom; 1 for counts) */
+  usable: number;
+}
+
+/** One broker size: the count every dimension needs, rounded; its utilisation and its cost at that count. */
+function evaluateOption(
+  brokerType: string,
+  dimensions: Dimension[],
+  rounding: { multiple: number; minimum: number; clusterLimit: number },
+  costAt: (brokers: number) => CostEstimate,
+): { option: BrokerOption; cost: CostEstimate } {
+  const raw = dimensions.map((x) => ({ dimension: x.dimension, brokers: ceilRatio(x.demand, x.capacity * x.usable) }));
+  const { dimension, raw: rawBrokers } = decide(raw);
+  const brokers = roundBrokers(rawBrokers, rounding.multiple, rounding.minimum);
+  const cost = costAt(brokers);
+  const option: BrokerOption = {
+    brokerType,
+    brokers,
+    decidingDimension: dimension,
+    needs: raw.map((n, i) => ({ ...n, utilisation: dimensions[i]!.demand / dimensions[i]!.capacity / brokers })),
+    withinClusterLimit: brokers <= rounding.clusterLimit,
+    monthlyCostUsd: cost.totalMonthlyUsd,
+  };
+  return { option, cost };
+}
+
 export function sizeStandard(w: Workload, limits: Limits, headroom: number): ProvisionedSizing {
   const d = deriveFigures(w, limits.standard.defaultReplicationFactor.value);
   const r = d.replicationFactor;
@@ -83,42 +114,25 @@ export function sizeStandard(w: Workload, limits: Limits, headroom: number): Pro
   const maxVolume = limits.standard.storagePerBrokerMax.value;
 
   const options: BrokerOption[] = [];
+  const costs = new Map<BrokerOption, CostEstimate>();
   for (const [brokerType, broker] of Object.entries(limits.standard.brokers)) {
     if (!broker.ebsThroughput || !broker.networkThroughput) continue; // no throughput figures (kafka.t3.small)
-    const demand = {
-      ebs: d.ingressBytesPerSecond * r,
-      network: d.ingressBytesPerSecond * (c + r - 1),
-      partitions: d.partitions * r,
-      storage: d.storageBytesReplicated,
-    };
-    const capacity = {
-      ebs: broker.ebsThroughput.value,
-      network: broker.networkThroughput.value,
-      partitions: broker.partitionsRecommended.value,
-      storage: maxVolume,
-    };
-    const raw = [
-      { dimension: 'EBS throughput', brokers: ceilRatio(demand.ebs, capacity.ebs * headroom) },
-      { dimension: 'network throughput', brokers: ceilRatio(demand.network, capacity.network * headroom) },
-      { dimension: 'partitions per broker', brokers: ceilRatio(demand.partitions, capacity.partitions) },
-      { dimension: 'storage per broker', brokers: ceilRatio(demand.storage, capacity.storage * headroom) },
-    ];
-    const { dimension } = decide(raw);
-    const brokers = roundBrokers(decide(raw).raw, multiple, r);
-    const utilisation = [demand.ebs / capacity.ebs, demand.network / capacity.network, demand.partitions / capacity.partitions, demand.storage / capacity.storage].map((u) => u / brokers);
-    const provisionedStorageBytes = Math.max(d.storageBytesReplicated / headroom, brokers * limits.standard.storagePerBrokerMin.value);
-    options.push({
+    const { option, cost } = evaluateOption(
       brokerType,
-      brokers,
-      decidingDimension: dimension,
-      needs: raw.map((n, i) => ({ ...n, utilisation: utilisation[i]! })),
-      withinClusterLimit: brokers <= clusterLimit,
-      monthlyCostUsd: standardCost({ brokerType, brokers, provisionedStorageBytes }, limits).totalMonthlyUsd,
-    });
+      [
+        { dimension: 'EBS throughput', demand: d.ingressBytesPerSecond * r, capacity: broker.ebsThroughput.value, usable: headroom },
+        { dimension: 'network throughput', demand: d.ingressBytesPerSecond * (c + r - 1), capacity: broker.networkThroughput.value, usable: headroom },
+        { dimension: 'partitions per broker', demand: d.partitions * r, capacity: broker.partitionsRecommended.value, usable: 1 },
+        { dimension: 'storage per broker', demand: d.storageBytesReplicated, capacity: maxVolume, usable: headroom },
+      ],
+      { multiple, minimum: r, clusterLimit },
+      (brokers) => standardCost({ brokerType, brokers, provisionedStorageBytes: Math.max(d.storageBytesReplicated / headroom, brokers * limits.standard.storagePerBrokerMin.value) }, limits),
+    );
+    options.push(option);
+    costs.set(option, cost);
   }
   const recommended = pick(options);
-  const provisionedStorageBytes = Math.max(d.storageBytesReplicated / headroom, recommended.brokers * limits.standard.storagePerBrokerMin.value);
-  const cost = standardCost({ brokerType: recommended.brokerType, brokers: recommended.brokers, provisionedStorageBytes }, limits);
+  const cost = costs.get(recommended)!;
   const reasons: string[] = [];
   const mode = w.needsZookeeper ? 'ZooKeeper mode' : 'KRaft mode';
   if (recommended.withinClusterLimit) {
@@ -145,28 +159,23 @@ export function sizeExpress(w: Workload, limits: Limits): ProvisionedSizing {
   const multiple = limits.rightSizing.brokerMultiple.value;
   const clusterLimit = limits.express.brokersPerCluster.value;
   const options: BrokerOption[] = [];
+  const costs = new Map<BrokerOption, CostEstimate>();
   for (const [brokerType, broker] of Object.entries(limits.express.brokers)) {
-    const demand = { ingress: d.ingressBytesPerSecond, egress: d.egressBytesPerSecond, partitions: d.partitions * r };
-    const capacity = { ingress: broker.sustainedIngress.value, egress: broker.sustainedEgress.value, partitions: broker.partitionsRecommended.value };
-    const raw = [
-      { dimension: 'sustained ingress', brokers: ceilRatio(demand.ingress, capacity.ingress) },
-      { dimension: 'sustained egress', brokers: ceilRatio(demand.egress, capacity.egress) },
-      { dimension: 'partitions per broker', brokers: ceilRatio(demand.partitions, capacity.partitions) },
-    ];
-    const { dimension, raw: rawBrokers } = decide(raw);
-    const brokers = roundBrokers(rawBrokers, multiple, r);
-    const utilisation = [demand.ingress / capacity.ingress, demand.egress / capacity.egress, demand.partitions / capacity.partitions].map((u) => u / brokers);
-    options.push({
+    const { option, cost } = evaluateOption(
       brokerType,
-      brokers,
-      decidingDimension: dimension,
-      needs: raw.map((n, i) => ({ ...n, utilisation: utilisation[i]! })),
-      withinClusterLimit: brokers <= clusterLimit,
-      monthlyCostUsd: expressCost({ brokerType, brokers, ingressBytesPerSecond: d.ingressBytesPerSecond, storageBytes: d.storageBytes }, limits).totalMonthlyUsd,
-    });
+      [
+        { dimension: 'sustained ingress', demand: d.ingressBytesPerSecond, capacity: broker.sustainedIngress.value, usable: 1 },
+        { dimension: 'sustained egress', demand: d.egressBytesPerSecond, capacity: broker.sustainedEgress.value, usable: 1 },
+        { dimension: 'partitions per broker', demand: d.partitions * r, capacity: broker.partitionsRecommended.value, usable: 1 },
+      ],
+      { multiple, minimum: r, clusterLimit },
+      (brokers) => expressCost({ brokerType, brokers, ingressBytesPerSecond: d.ingressBytesPerSecond, storageBytes: d.storageBytes }, limits),
+    );
+    options.push(option);
+    costs.set(option, cost);
   }
   const recommended = pick(options);
-  const cost = expressCost({ brokerType: recommended.brokerType, brokers: recommended.brokers, ingressBytesPerSecond: d.ingressBytesPerSecond, storageBytes: d.storageBytes }, limits);
+  const cost = costs.get(recommended)!;
   const reasons = recommended.withinClusterLimit
     ? [`${recommended.brokers} × ${recommended.brokerType}: ${recommended.decidingDimension} decides (cheapest size within ${clusterLimit} brokers per cluster)`]
     : [`even the best size needs ${recommended.brokers} × ${recommended.brokerType} (${recommended.decidingDimension} decides), above ${clusterLimit} brokers per cluster`];
