@@ -6,19 +6,14 @@
  * Every sequence number must be processed exactly once. A second scenario kills the cutover with SIGKILL at
  * each phase boundary and runs it again until it completes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { CutoverScenario, finished, waitFor, type Finished } from './cutover-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { finished, scenariosOnSource, waitFor, type CutoverScenario, type Finished } from './cutover-scenario.js';
 
-const scenarios: CutoverScenario[] = [];
-afterEach(async () => {
-  await Promise.all(scenarios.splice(0).map((s) => s.cleanup()));
-});
+const onSource = scenariosOnSource();
 
 /** Source apps running, the flow replicating, the plan written. */
 async function prepare(): Promise<CutoverScenario> {
-  const s = new CutoverScenario();
-  scenarios.push(s);
-  await s.startOnSource(100);
+  const s = await onSource(100);
   // lag 0 at one instant is unlikely while the producer writes 60 records/s: allow a little
   await s.writePlan(['--max-lag', '50']);
   return s;

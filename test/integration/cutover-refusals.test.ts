@@ -3,22 +3,13 @@
  * offset write when it appears later), and a replication lagging above the threshold. Each refusal exits 1,
  * says why and what to do, and leaves the applications and the offsets alone.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { createKafka } from '../../src/kafka/client.js';
-import { CutoverScenario, waitFor } from './cutover-scenario.js';
+import { scenariosOnSource, waitFor, type CutoverScenario } from './cutover-scenario.js';
 
-const scenarios: CutoverScenario[] = [];
-afterEach(async () => {
-  await Promise.all(scenarios.splice(0).map((s) => s.cleanup()));
-});
-
-async function prepare(): Promise<CutoverScenario> {
-  const s = new CutoverScenario();
-  scenarios.push(s);
-  await s.startOnSource(60);
-  return s;
-}
+const onSource = scenariosOnSource();
+const prepare = (): Promise<CutoverScenario> => onSource(60);
 
 function alive(s: CutoverScenario, app: string): boolean {
   const file = s.path(`${app}.pid`);

@@ -5,6 +5,7 @@
  * Every process it starts is remembered by pid and stopped by pid in cleanup().
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,3 +192,19 @@ export class CutoverScenario {
   }
 }
 
+/**
+ * For a test file: scenarios created through the returned function are cleaned up after each test. Each one
+ * starts with the source apps running (and the flow replicating) until the consumer processed `minProcessed`.
+ */
+export function scenariosOnSource(): (minProcessed: number) => Promise<CutoverScenario> {
+  const scenarios: CutoverScenario[] = [];
+  afterEach(async () => {
+    await Promise.all(scenarios.splice(0).map((s) => s.cleanup()));
+  });
+  return async (minProcessed) => {
+    const s = new CutoverScenario();
+    scenarios.push(s);
+    await s.startOnSource(minProcessed);
+    return s;
+  };
+}
