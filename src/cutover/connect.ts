@@ -10,7 +10,6 @@ import { connectionClientOptions, createKafka, type KafkaClientOptions } from '.
 import { MskctlError, operationalError, usageError } from '../output/errors.js';
 import { resolveSide, type Side } from '../replication/endpoints.js';
 import type { Logger } from '../output/log.js';
-import { PartitionReader, readTopicToEnd } from '../kafka/partition-reader.js';
 import { FlowStore } from '../replication/flow-store.js';
 import { FlowOffsetMap } from '../replication/offset-map.js';
 import type { FlowSnapshot } from '../replication/positions.js';
@@ -56,44 +55,22 @@ async function retrying<T>(read: () => Promise<T>, attempts = 5): Promise<T> {
 class IncrementalOffsetMap {
   private map = new FlowOffsetMap();
   private readUpTo = 0;
-  private readonly reader: PartitionReader;
-  private connected = false;
 
-  constructor(
-    kafka: Kafka,
-    private readonly admin: Admin,
-    private readonly topic: string,
-  ) {
-    this.reader = new PartitionReader(kafka, { readCommitted: true, maxWaitMs: 100, maxBytesPerPartition: 4 * 1024 * 1024 });
-  }
+  constructor(private readonly store: FlowStore) {}
 
   async current(snapshot: FlowSnapshot): Promise<FlowOffsetMap> {
-    if ((await this.admin.listTopics()).includes(this.topic)) {
-      const end = Number((await this.admin.fetchTopicOffsets(this.topic)).find((o) => o.partition === 0)?.offset ?? 0);
+    const read = await this.store.readOffsetMapInto(this.map, this.readUpTo);
+    if (read.exists) {
+      let { end } = read;
       if (end < this.readUpTo) {
         // the map topic was recreated: start over
         this.map = new FlowOffsetMap();
-        this.readUpTo = 0;
+        ({ end } = await this.store.readOffsetMapInto(this.map, 0));
       }
-      if (end > this.readUpTo) {
-        if (!this.connected) {
-          await this.reader.connect();
-          this.connected = true;
-        }
-        await readTopicToEnd(this.reader, this.topic, [{ partition: 0, start: this.readUpTo, end }], (_p, record) => {
-          if (record.key === null || record.value === null) return;
-          this.map.apply(record.key.toString('utf8'), record.value.toString('utf8'));
-        });
-        this.readUpTo = end;
-      }
+      this.readUpTo = end;
     }
-    for (const p of snapshot.positions.values()) this.map.advance(p.topic, p.partition, p.next, p.targetNext);
+    this.map.advanceAll(snapshot.positions.values());
     return this.map;
-  }
-
-  async close(): Promise<void> {
-    if (this.connected) await this.reader.disconnect();
-    this.connected = false;
   }
 }
 
@@ -176,13 +153,13 @@ export async function connectPorts(plan: CutoverPlan, global: GlobalOptions, log
     throw operationalError(`cannot connect to the clusters: ${(error as Error).message}`, `check the plan's source (${plan.source}) and target (${plan.target}); mskctl check diagnoses a connection step by step`, 'KAFKA_CONNECT', error);
   }
   const store = new FlowStore(plan.flowId, targetKafka, targetAdmin);
-  const offsetMap = new IncrementalOffsetMap(targetKafka, targetAdmin, store.topics.offsetMap);
+  const offsetMap = new IncrementalOffsetMap(store);
   return {
     source: clusterPortFromAdmin('source', sourceAdmin),
     target: clusterPortFromAdmin('target', targetAdmin),
     replication: replicationControl({ flowId: plan.flowId, store, offsetMap, sourceAdmin, target: targetKafka, targetAdmin }),
     async close() {
-      await Promise.allSettled([store.close(), offsetMap.close(), sourceAdmin.disconnect(), targetAdmin.disconnect()]);
+      await Promise.allSettled([store.close(), sourceAdmin.disconnect(), targetAdmin.disconnect()]);
     },
   };
 }

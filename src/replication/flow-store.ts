@@ -127,18 +127,27 @@ export class FlowStore {
   /** The whole offset map, advanced by the stored positions (gaps read past after the last mapped record). */
   async readOffsetMap(snapshot?: FlowSnapshot): Promise<{ map: FlowOffsetMap; entries: number; exists: boolean }> {
     const map = new FlowOffsetMap();
+    const { entries, exists } = await this.readOffsetMapInto(map);
+    if (snapshot) map.advanceAll(snapshot.positions.values());
+    return { map, entries, exists };
+  }
+
+  /**
+   * Applies the offset-map records from `from` to the current (read_committed) end to `map` and returns that
+   * end: the map topic is append-only, so a reader that keeps its map reads on from where it stopped.
+   */
+  async readOffsetMapInto(map: FlowOffsetMap, from = 0): Promise<{ end: number; entries: number; exists: boolean }> {
     const state = await this.topicState(this.topics.offsetMap);
     let entries = 0;
-    if (state.exists && state.end > 0) {
+    if (state.exists && state.end > from) {
       await this.ensureReader();
-      await readTopicToEnd(this.reader, this.topics.offsetMap, [{ partition: 0, start: 0, end: state.end }], (_p, record) => {
+      await readTopicToEnd(this.reader, this.topics.offsetMap, [{ partition: 0, start: from, end: state.end }], (_p, record) => {
         if (record.key === null || record.value === null) return;
         map.apply(record.key.toString('utf8'), record.value.toString('utf8'));
         entries += 1;
       });
     }
-    if (snapshot) for (const p of snapshot.positions.values()) map.advance(p.topic, p.partition, p.next, p.targetNext);
-    return { map, entries, exists: state.exists };
+    return { end: state.end, entries, exists: state.exists };
   }
 
   /** Writes a stop request; running replicators of the flow see it within a heartbeat interval. */

@@ -344,6 +344,11 @@ export class FlowOffsetMap {
     this.of(topic, partition).advance(nextSource, nextTarget);
   }
 
+  /** Position-only progress from stored positions (gaps read past after the last mapped record). */
+  advanceAll(positions: Iterable<{ topic: string; partition: number; next: number; targetNext: number | null }>): void {
+    for (const p of positions) this.advance(p.topic, p.partition, p.next, p.targetNext);
+  }
+
   get(topic: string, partition: number): PartitionOffsetMap | undefined {
     return this.partitions.get(partitionKey(topic, partition));
   }
