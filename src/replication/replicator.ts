@@ -23,6 +23,7 @@ import { hostname } from 'node:os';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Producer, RecordMetadata, Transaction } from 'kafkajs';
 import { interrupted, operationalError, usageError } from '../output/errors.js';
+import { sleepUntilAborted } from '../util/sleep.js';
 import type { Logger } from '../output/log.js';
 import { compressionType, registerCodecs, type TargetCompression } from '../kafka/codecs.js';
 import { headerBytes, isOffsetOutOfRange, PartitionReader, type FetchedPartition, type RawRecord } from '../kafka/partition-reader.js';
@@ -141,21 +142,6 @@ const RECORD_OVERHEAD = 32;
 /** Integration tests of scale-out freeze a process inside this pause (test/integration/replication-scaleout.test.ts). */
 const TEST_STALL_BEFORE_MAP_MS = Number(process.env.MSKCTL_TEST_STALL_BEFORE_MAP_MS ?? 0) || 0;
 const BATCH_OVERHEAD = 128;
-
-/** Waits, or less when the signal aborts (without leaving a listener behind on the long-lived signal). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function recordSize(r: RawRecord): number {
   return (r.key?.length ?? 0) + (r.value?.length ?? 0) + headerBytes(r.headers) + RECORD_OVERHEAD;
@@ -343,7 +329,7 @@ export class Replicator {
           if (!isRetriable(error)) throw this.fatal(error);
           this.noteError('rejoining the replication group', error);
           this.member.requestRejoin(`retrying after: ${errorMessage(error)}`);
-          await sleep(backoff, signal);
+          await sleepUntilAborted(backoff, signal);
           backoff = Math.min(backoff * 2, 5000);
         }
         continue;
@@ -377,7 +363,7 @@ export class Replicator {
         }
         if (!isRetriable(error)) throw this.fatal(error);
         this.noteError('replication', error);
-        await sleep(backoff, signal);
+        await sleepUntilAborted(backoff, signal);
         if (this.producersStale) await this.connectProducers().catch((e) => this.noteError('producer reconnect', e));
         backoff = Math.min(backoff * 2, 5000);
         await this.reader.refresh().catch(() => undefined);
@@ -416,7 +402,7 @@ export class Replicator {
 
   private fetchRound(): Promise<FetchedPartition[]> {
     const positions = [...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, offset: p.fetchNext }));
-    if (positions.length === 0) return sleep(500, this.options.signal).then(() => []);
+    if (positions.length === 0) return sleepUntilAborted(500, this.options.signal).then(() => []);
     return this.reader.fetch(positions);
   }
 
@@ -527,7 +513,7 @@ export class Replicator {
       // test-only: widen the window between records and map entries, where a frozen process wakes up as a zombie
       if (TEST_STALL_BEFORE_MAP_MS > 0) {
         this.options.log.info(`test: records written, pausing ${TEST_STALL_BEFORE_MAP_MS} ms before the offset map`);
-        await sleep(TEST_STALL_BEFORE_MAP_MS);
+        await sleepUntilAborted(TEST_STALL_BEFORE_MAP_MS);
       }
       const now = Date.now();
       const mapMessages = entries.map((e) => ({ ...encodeOffsetMapEntry(e), partition: 0 }));

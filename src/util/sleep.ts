@@ -15,3 +15,21 @@ export function sleepOrInterrupt(ms: number, signal: AbortSignal, message?: stri
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Waiting that a Ctrl-C cuts short without an error, for loops that check the signal themselves and shut down
+ * cleanly; leaves no listener behind on a long-lived signal.
+ */
+export function sleepUntilAborted(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
