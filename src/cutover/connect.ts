@@ -8,6 +8,7 @@ import type { GlobalOptions } from '../commands/types.js';
 import { loadContexts } from '../config/contexts.js';
 import { connectionClientOptions, createKafka, type KafkaClientOptions } from '../kafka/client.js';
 import { MskctlError, operationalError, usageError } from '../output/errors.js';
+import { retry } from '../util/retry.js';
 import { resolveSide, type Side } from '../replication/endpoints.js';
 import type { Logger } from '../output/log.js';
 import { FlowStore } from '../replication/flow-store.js';
@@ -33,18 +34,15 @@ export async function clientOptionsFor(spec: string, side: Side, global: GlobalO
 
 /** Retries a read of the flow's topics a few times: a reader's metadata can lag behind a just-created topic. */
 async function retrying<T>(read: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await read();
-    } catch (error) {
-      const transient = error instanceof MskctlError ? error.exitCode === 3 : true;
-      if (!transient) throw error;
-      if (attempt >= attempts) {
-        if (error instanceof MskctlError) throw error;
-        throw operationalError(`reading the replication flow's state on the target failed: ${error instanceof Error ? error.message : String(error)}`, 'check the flow with mskctl replicate status; run the cutover again', 'FLOW_READ_FAILED', error);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
+  try {
+    return await retry(read, {
+      // an operational MskctlError (exit 3) or any Kafka error may pass; an input or usage error will not
+      retriable: (error) => (error instanceof MskctlError ? error.exitCode === 3 : true),
+      delayMs: (attempt) => (attempt < attempts ? 200 * attempt : null),
+    });
+  } catch (error) {
+    if (error instanceof MskctlError) throw error;
+    throw operationalError(`reading the replication flow's state on the target failed: ${error instanceof Error ? error.message : String(error)}`, 'check the flow with mskctl replicate status; run the cutover again', 'FLOW_READ_FAILED', error);
   }
 }
 

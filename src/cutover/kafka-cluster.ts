@@ -3,6 +3,7 @@
  */
 import type { Admin } from 'kafkajs';
 import { operationalError } from '../output/errors.js';
+import { retry } from '../util/retry.js';
 import type { ClusterPort, GroupObservation, PartitionBounds, PartitionOffset } from './ports.js';
 
 /** How long a request is retried while its error is transient (coordinator loading or moving, leader election). */
@@ -19,17 +20,18 @@ function isRetriable(error: unknown): boolean {
  */
 async function request<T>(side: 'source' | 'target', what: string, call: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + RETRY_FOR_MS;
-  for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
-    try {
-      return await call();
-    } catch (error) {
-      if (isRetriable(error) && Date.now() + delay < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        continue;
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      throw operationalError(`${what} on the ${side} cluster failed: ${message}`, 'run the cutover again (it resumes at this step); if it persists, check the cluster with mskctl check', 'KAFKA_REQUEST', error);
-    }
+  try {
+    return await retry(call, {
+      retriable: isRetriable,
+      // 200 ms doubling to 2 s, while the pause still ends before the deadline
+      delayMs: (attempt) => {
+        const delay = Math.min(200 * 2 ** (attempt - 1), 2000);
+        return Date.now() + delay < deadline ? delay : null;
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw operationalError(`${what} on the ${side} cluster failed: ${message}`, 'run the cutover again (it resumes at this step); if it persists, check the cluster with mskctl check', 'KAFKA_REQUEST', error);
   }
 }
 

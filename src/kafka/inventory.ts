@@ -14,6 +14,7 @@ import type { Logger } from '../output/log.js';
 import { measureLeaderStorage, type PartitionLeaders } from './log-dirs.js';
 import type { ClusterMeasurement, GroupMeasurement, TopicMeasurement } from '../split/live.js';
 import { sleepOrInterrupt } from '../util/sleep.js';
+import { retry } from '../util/retry.js';
 
 export interface MeasureOptions {
   /** only topics whose name matches */
@@ -69,16 +70,12 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: nu
 }
 
 /** Retries a call a few times (a leader moving, a busy broker) before giving up with the last error. */
-async function withRetry<T>(what: string, fn: () => Promise<T>, log: Logger, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      log.debug(`${what}: ${error instanceof Error ? error.message : String(error)}; retrying (${attempt}/${attempts - 1})`);
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
+function withRetry<T>(what: string, fn: () => Promise<T>, log: Logger, attempts = 5): Promise<T> {
+  return retry(fn, {
+    retriable: () => true,
+    delayMs: (attempt) => (attempt < attempts ? 500 * attempt : null),
+    onRetry: (error, attempt) => log.debug(`${what}: ${error instanceof Error ? error.message : String(error)}; retrying (${attempt}/${attempts - 1})`),
+  });
 }
 
 /** Plain progress lines at most every few seconds, and always the last one. */
