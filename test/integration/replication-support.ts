@@ -12,7 +12,8 @@ import { compileSelection } from '../../src/replication/topic-plan.js';
 import { loadFlowMap } from '../../src/replication/translate.js';
 import { BIN } from '../cli/run-cli.js';
 import { harnessEndpoints } from '../kafka/harness.js';
-import { createTopicsReady } from '../kafka/topics.js';
+import { createTopicsReady, isTransientTopicError } from '../kafka/topics.js';
+import { retry } from '../../src/util/retry.js';
 
 export const h = harnessEndpoints();
 
@@ -114,7 +115,8 @@ export async function produceTransactions(kafka: Kafka, topic: string, partition
 
 /** Every read_committed record of a topic, per partition, in offset order. */
 export async function readAll(kafka: Kafka, topic: string): Promise<Map<number, RawRecord[]>> {
-  const offsets = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  // right after a topic is created or written, a broker may briefly answer NOT_LEADER_OR_FOLLOWER (seen on 3.9.2 and 4.1.2)
+  const offsets = await withAdmin(kafka, (admin) => retry(() => admin.fetchTopicOffsets(topic), { retriable: isTransientTopicError, delayMs: (attempt) => (attempt < 40 ? 250 : null) }));
   const reader = new PartitionReader(kafka, { readCommitted: true, maxWaitMs: 100, maxBytesPerPartition: 4 * 1024 * 1024 });
   await reader.connect();
   const out = new Map<number, RawRecord[]>();

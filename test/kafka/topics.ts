@@ -5,7 +5,8 @@
  */
 import type { Admin, ITopicConfig } from 'kafkajs';
 
-const TRANSIENT = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER']);
+// kafkajs names Kafka's NOT_LEADER_OR_FOLLOWER (error 6) NOT_LEADER_FOR_PARTITION
+const TRANSIENT = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER', 'NOT_LEADER_FOR_PARTITION']);
 
 /** An error a new topic's partitions answer for a moment after creation (Kafka 4.x): retry, do not fail. */
 export function isTransientTopicError(error: unknown): boolean {
